@@ -1,0 +1,45 @@
+# Loket: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen --no-sync
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint typecheck test-sqlite test-postgres test-browser bench-sim bench messages clean
+
+install:
+	@bash scripts/bootstrap.sh
+
+run: install
+	@mkdir -p var
+	@$(RUN) python manage.py migrate --noinput
+	@$(RUN) python manage.py load_demo
+	@echo ""
+	@echo "Loket runs on http://$(HOST):$(PORT)/"
+	@echo "  public site         http://$(HOST):$(PORT)/"
+	@echo "  staff area          http://$(HOST):$(PORT)/staf/"
+	@echo "  administration      http://$(HOST):$(PORT)/admin/"
+	@echo "  REST API docs       http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "Stop with Ctrl+C."
+	@$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	@$(RUN) ruff check .
+	@$(RUN) ruff format --check .
+
+typecheck: install
+	@$(RUN) mypy loket config capacity_sim
+
+test: install
+	@bash scripts/test.sh
+
+bench-sim: install
+	@$(RUN) python bench/bench_sim.py
+
+messages: install
+	@$(RUN) python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=.tools
+	@$(RUN) python manage.py compilemessages --ignore=.venv --ignore=.tools
+
+clean:
+	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache
