@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("loket.offices.urls")),
     path("", include("loket.applicants.urls")),
     path("", include("loket.payments.urls")),
+    path("", include("loket.feedback.urls")),
 ]
 
 handler404 = "loket.core.views.error_404"

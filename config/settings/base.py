@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "loket.offices",
     "loket.applicants",
     "loket.payments",
+    "loket.notifications",
+    "loket.feedback",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +119,10 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Loket <noreply@loket.invalid>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20)
+# SMS / WhatsApp gateway (HTTP JSON). Empty URL: the local SIMULATOR records messages instead.
+LOKET_SMS_GATEWAY_URL = env.str("LOKET_SMS_GATEWAY_URL", "")
+LOKET_SMS_GATEWAY_TOKEN = env.str("LOKET_SMS_GATEWAY_TOKEN", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,1 @@
+"""Complaints, IKM and IPK surveys."""
