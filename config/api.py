@@ -14,6 +14,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from loket.core.errors import ApplicationError
+from loket.applications.api import router as applications_router
+from loket.booking.api import router as booking_router
 from loket.feedback.api import router as feedback_router
 from loket.offices.api import router as offices_router
 from loket.payments.api import router as payments_router
@@ -85,3 +87,5 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/offices", offices_router)
 api.add_router("/fees", payments_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/applications", applications_router)
+api.add_router("/booking", booking_router)

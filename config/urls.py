@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("loket.applicants.urls")),
     path("", include("loket.payments.urls")),
     path("", include("loket.feedback.urls")),
+    path("", include("loket.applications.urls")),
+    path("", include("loket.booking.urls")),
 ]
 
 handler404 = "loket.core.views.error_404"

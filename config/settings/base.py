@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "loket.applicants",
     "loket.payments",
     "loket.notifications",
+    "loket.applications",
+    "loket.booking",
     "loket.feedback",
 ]
 

@@ -1,0 +1,49 @@
+"""Reads of applications, always scoped to their owner or to staff of the chosen office."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from loket.applications.choices import BOOKABLE, WALK_IN_ONLY_CASES
+from loket.applications.models import Application
+from loket.core.errors import ApplicationError, NotFound
+from loket.core.models import User
+
+
+def applications_of(*, account: User) -> QuerySet[Application]:
+    return Application.objects.filter(account=account).select_related("office").order_by("-created_at")
+
+
+def application_get_for_owner(*, account: User, public_id: uuid.UUID | str) -> Application:
+    """The account's own application; anybody else's (or a malformed id) is simply not found."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound("application_not_found", _("Application not found.")) from None
+    application = (
+        Application.objects.filter(public_id=key, account=account).select_related("office").first()
+    )
+    if application is None:
+        raise NotFound("application_not_found", _("Application not found."))
+    return application
+
+
+def application_require_bookable(application: Application) -> None:
+    """Raise unless the application is complete and may be booked online."""
+    if application.case_type in WALK_IN_ONLY_CASES:
+        raise ApplicationError(
+            "walk_in_only",
+            _("Lost, damaged and data-change cases need an examination (BAP): come to the office without a booking."),
+            status=409,
+        )
+    if application.status not in BOOKABLE:
+        raise ApplicationError(
+            "application_incomplete",
+            _("Finish and submit the application before booking a visit."),
+            status=409,
+        )
+    if application.office_id is None:
+        raise ApplicationError("office_required", _("Choose an office first."), status=409)

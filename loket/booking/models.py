@@ -1,0 +1,1 @@
+"""Quota release, capacity rows, bookings, holds."""
