@@ -181,3 +181,22 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at} {self.username} {self.ip_address}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the mobile app. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    name = models.CharField(_("device"), max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.email})"
