@@ -13,9 +13,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from loket.core.errors import ApplicationError
 from loket.applications.api import router as applications_router
 from loket.booking.api import router as booking_router
+from loket.core.errors import ApplicationError
 from loket.feedback.api import router as feedback_router
 from loket.offices.api import router as offices_router
 from loket.payments.api import router as payments_router

@@ -32,3 +32,23 @@ class ApplicantProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class EmailVerification(models.Model):
+    """A six-digit code sent to a new account's email; only its hash is kept."""
+
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email verification")
+        verbose_name_plural = _("email verifications")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at}"

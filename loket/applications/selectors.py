@@ -14,7 +14,9 @@ from loket.core.models import User
 
 
 def applications_of(*, account: User) -> QuerySet[Application]:
-    return Application.objects.filter(account=account).select_related("office").order_by("-created_at")
+    return (
+        Application.objects.filter(account=account).select_related("office").order_by("-created_at")
+    )
 
 
 def application_get_for_owner(*, account: User, public_id: uuid.UUID | str) -> Application:
@@ -36,7 +38,9 @@ def application_require_bookable(application: Application) -> None:
     if application.case_type in WALK_IN_ONLY_CASES:
         raise ApplicationError(
             "walk_in_only",
-            _("Lost, damaged and data-change cases need an examination (BAP): come to the office without a booking."),
+            _(
+                "Lost, damaged and data-change cases need an examination (BAP): come to the office without a booking."
+            ),
             status=409,
         )
     if application.status not in BOOKABLE:

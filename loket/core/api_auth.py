@@ -24,7 +24,10 @@ def api_token_issue(*, user: User, name: str = "") -> str:
     """Create a token for `user` and return it (the only time it is readable)."""
     token = "lkt_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user, key_hash=_hash(token), prefix=token[4:10], name=name[:80],
+        user=user,
+        key_hash=_hash(token),
+        prefix=token[4:10],
+        name=name[:80],
         expires_at=timezone.now() + dt.timedelta(days=TOKEN_DAYS),
     )
     return token

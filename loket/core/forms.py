@@ -71,3 +71,14 @@ class SignInForm(forms.Form):
         login_failures_clear(username=email)
         self.user = user
         return data
+
+
+def apply_error(form: forms.Form, error: Any) -> None:
+    """Show an ApplicationError on a form: next to its fields when it names them."""
+    placed = False
+    for field, message in getattr(error, "fields", {}).items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)

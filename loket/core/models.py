@@ -53,6 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     kind = models.CharField(_("account kind"), max_length=16, choices=UserKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,

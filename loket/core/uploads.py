@@ -72,7 +72,9 @@ def upload_validate(
     if len(raw) > max_bytes:
         raise _error(
             "upload_too_large",
-            _("The file is larger than %(mb)s MB; scan it at a lower resolution or as a smaller PDF.")
+            _(
+                "The file is larger than %(mb)s MB; scan it at a lower resolution or as a smaller PDF."
+            )
             % {"mb": max_bytes // (1024 * 1024)},
             field,
         )
@@ -83,13 +85,17 @@ def upload_validate(
         names = ", ".join(k.upper() for k in allowed)
         raise _error(
             "upload_type",
-            _("This file is not a real %(types)s file, whatever its name says. Upload a photo or scan in one of these formats.")
+            _(
+                "This file is not a real %(types)s file, whatever its name says. Upload a photo or scan in one of these formats."
+            )
             % {"types": names},
             field,
         )
     content = _clean_pdf(raw, field) if kind == "pdf" else _reencode_image(raw, kind, field)
     return CleanUpload(
-        kind=kind, content=content, original_name=Path(name).name[:120],
+        kind=kind,
+        content=content,
+        original_name=Path(name).name[:120],
         sha256=hashlib.sha256(content).hexdigest(),
     )
 

@@ -51,7 +51,7 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
     return _sign_in(
         request,
         kind=UserKind.APPLICANT,
-        default_next=reverse("applicants:home"),
+        default_next=reverse("applications:list"),
         template="core/applicant_login.html",
     )
 

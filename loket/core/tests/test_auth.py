@@ -42,7 +42,7 @@ class TestSignIn:
             reverse("core:applicant_login") + "?next=https://evil.example/",
             {"email": user.email, "password": PASSWORD, "next": "https://evil.example/"},
         )
-        assert response["Location"] == reverse("applicants:home")
+        assert response["Location"] == reverse("applications:list")
 
 
 @pytest.mark.django_db
