@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from loket.applicants.api import router as account_router
 from loket.applications.api import router as applications_router
 from loket.booking.api import router as booking_router
 from loket.core.errors import ApplicationError
@@ -87,5 +88,6 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/offices", offices_router)
 api.add_router("/fees", payments_router)
 api.add_router("/feedback", feedback_router)
+api.add_router("/account", account_router)
 api.add_router("/applications", applications_router)
 api.add_router("/booking", booking_router)

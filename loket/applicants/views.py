@@ -109,8 +109,17 @@ def resend(request: HttpRequest) -> HttpResponse:
     return redirect("applicants:verify")
 
 
+RESET_EMAIL = "applicants/password_reset_email.txt"
+RESET_SUBJECT = "applicants/password_reset_subject.txt"
+
+
 class OutboxPasswordResetForm(PasswordResetForm):
     """Sends the reset link through the notification outbox like every other email."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("email_template_name", RESET_EMAIL)
+        kwargs.setdefault("subject_template_name", RESET_SUBJECT)
+        super().save(*args, **kwargs)
 
     def get_users(self, email: str) -> Any:
         return (u for u in super().get_users(email) if u.kind == UserKind.APPLICANT)
@@ -132,8 +141,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
     template_name = "applicants/password_reset.html"
-    email_template_name = "applicants/password_reset_email.txt"
-    subject_template_name = "applicants/password_reset_subject.txt"
+    email_template_name = RESET_EMAIL
+    subject_template_name = RESET_SUBJECT
     success_url = reverse_lazy("applicants:password_reset_done")
 
 
