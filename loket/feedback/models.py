@@ -114,18 +114,20 @@ class Complaint(TimeStampedModel):
     """
 
     office = models.ForeignKey(
-        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT,
+        "offices.Office",
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
         related_name="complaints",
     )
     tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True)
     access_token_hash = models.CharField(max_length=64)
-    category = models.CharField(
-        _("category"), max_length=20, choices=ComplaintCategory.choices
-    )
+    category = models.CharField(_("category"), max_length=20, choices=ComplaintCategory.choices)
     restricted = models.BooleanField(_("integrity report (restricted)"), default=False)
     channel = models.CharField(_("channel"), max_length=10, choices=ComplaintChannel.choices)
     status = models.CharField(
-        _("status"), max_length=16, choices=ComplaintStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=ComplaintStatus.choices,
         default=ComplaintStatus.SUBMITTED,
     )
     summary = models.CharField(_("summary"), max_length=200)
@@ -135,15 +137,22 @@ class Complaint(TimeStampedModel):
     application_ref = models.CharField(_("application number"), max_length=40, blank=True)
     ticket_ref = models.CharField(_("queue ticket"), max_length=40, blank=True)
     reported_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reported officer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reported_officer_text = models.CharField(
         _("officer concerned (as described)"), max_length=200, blank=True
     )
     anonymous = models.BooleanField(_("identity hidden from officers"), default=True)
     complainant_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="complaints",
     )
     complainant_name = models.CharField(_("name"), max_length=150, blank=True)
@@ -160,8 +169,12 @@ class Complaint(TimeStampedModel):
     verify_due = models.DateField(_("verify by"))
     due_date = models.DateField(_("answer by"), null=True, blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -204,7 +217,9 @@ class Complaint(TimeStampedModel):
         if self.status == ComplaintStatus.SUBMITTED:
             return self.verify_due
         if self.status in (
-            ComplaintStatus.VERIFIED, ComplaintStatus.IN_PROGRESS, ComplaintStatus.REOPENED
+            ComplaintStatus.VERIFIED,
+            ComplaintStatus.IN_PROGRESS,
+            ComplaintStatus.REOPENED,
         ):
             return self.due_date
         return None
@@ -221,7 +236,10 @@ class ComplaintEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     at = models.DateTimeField(default=timezone.now)
@@ -237,13 +255,15 @@ class ComplaintEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} {self.from_status}->{self.to_status}"
 
+    @property
+    def to_status_label(self) -> str:
+        return str(ComplaintStatus(self.to_status).label) if self.to_status else ""
+
 
 class ComplaintAttachment(models.Model):
     """A file attached by the complainant, checked and re-encoded by core.uploads."""
 
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="attachments"
-    )
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     path = models.CharField(max_length=200)
     original_name = models.CharField(max_length=120, blank=True)
     content_type = models.CharField(max_length=40)
@@ -282,8 +302,12 @@ class IpkQuestion(models.Model):
     """
 
     office = models.ForeignKey(
-        "offices.Office", verbose_name=_("office"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="ipk_questions",
+        "offices.Office",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ipk_questions",
     )
     code = models.SlugField(_("code"), max_length=20)
     aspect = models.CharField(_("aspect"), max_length=20, choices=IpkAspect.choices)
@@ -302,11 +326,13 @@ class IpkQuestion(models.Model):
         ordering = ["sequence", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "code"], condition=Q(office__isnull=False),
+                fields=["office", "code"],
+                condition=Q(office__isnull=False),
                 name="ipk_question_unique_office",
             ),
             models.UniqueConstraint(
-                fields=["code"], condition=Q(office__isnull=True),
+                fields=["code"],
+                condition=Q(office__isnull=True),
                 name="ipk_question_unique_default",
             ),
         ]
@@ -321,9 +347,7 @@ class IpkQuestion(models.Model):
         return self.low_label_en if language == "en" and self.low_label_en else self.low_label_id
 
     def high_label(self, language: str) -> str:
-        return (
-            self.high_label_en if language == "en" and self.high_label_en else self.high_label_id
-        )
+        return self.high_label_en if language == "en" and self.high_label_en else self.high_label_id
 
 
 class SurveyInvitation(models.Model):
@@ -337,15 +361,16 @@ class SurveyInvitation(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
     # The queueing/pickup apps do not exist yet; their visit id is a free reference.
     visit_ref = models.CharField(_("visit reference"), max_length=60, blank=True)
-    service_type = models.CharField(
-        _("service"), max_length=24, choices=ServiceType.choices
-    )
+    service_type = models.CharField(_("service"), max_length=24, choices=ServiceType.choices)
     includes_ikm = models.BooleanField(default=True)
     includes_ipk = models.BooleanField(default=True)
     nonce_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     expires_at = models.DateTimeField()
@@ -356,7 +381,8 @@ class SurveyInvitation(models.Model):
         verbose_name_plural = _("survey invitations")
         constraints = [
             models.UniqueConstraint(
-                fields=["office", "visit_ref"], condition=~Q(visit_ref=""),
+                fields=["office", "visit_ref"],
+                condition=~Q(visit_ref=""),
                 name="survey_invitation_one_per_visit",
             ),
         ]
@@ -430,9 +456,7 @@ class IpkAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(score__gte=1, score__lte=4), name="ipk_score_range"
-            ),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=4), name="ipk_score_range"),
             models.UniqueConstraint(fields=["response", "question"], name="ipk_answer_unique"),
         ]
 
@@ -451,12 +475,17 @@ class ServedCount(models.Model):
     period_kind = models.CharField(max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField()
     service_type = models.CharField(
-        max_length=24, choices=ServiceType.choices, blank=True,
+        max_length=24,
+        choices=ServiceType.choices,
+        blank=True,
         help_text=_("Empty: all services together."),
     )
     count = models.PositiveIntegerField(_("people served"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)

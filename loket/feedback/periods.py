@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from loket.feedback.choices import PeriodKind
 
 _MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.SEMESTER: 6, PeriodKind.YEAR: 12}
-_PER_YEAR = {PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.SEMESTER: 2, PeriodKind.YEAR: 1}
+_PER_YEAR = {
+    PeriodKind.MONTH: 12,
+    PeriodKind.QUARTER: 4,
+    PeriodKind.SEMESTER: 2,
+    PeriodKind.YEAR: 1,
+}
 
 
 @dataclass(frozen=True)

@@ -322,7 +322,9 @@ class SurveyReport:
 
 def _served(office: Office, period: Period, service_type: str) -> int | None:
     row = ServedCount.objects.filter(
-        office=office, period_kind=period.kind, period_start=period.start,
+        office=office,
+        period_kind=period.kind,
+        period_start=period.start,
         service_type=service_type,
     ).first()
     return row.count if row is not None else None
@@ -354,8 +356,9 @@ def ikm_report(*, office: Office, period: Period, service_type: str = "") -> Sur
     if service_type:
         responses = responses.filter(service_type=service_type)
     data = list(
-        responses.values(*ikm.ELEMENT_CODES, "sex", "age_group", "education", "occupation",
-                         "comment")
+        responses.values(
+            *ikm.ELEMENT_CODES, "sex", "age_group", "education", "occupation", "comment"
+        )
     )
     report = SurveyReport("ikm", office, period, service_type, len(data))
     served = _served(office, period, service_type)
@@ -417,9 +420,7 @@ def ipk_report(*, office: Office, period: Period, service_type: str = "") -> Sur
     report.index_exact = ikm.mean_index_exact(nrrs)
     report.index = ikm.round_half_up(report.index_exact)
     report.lowest = _lowest(report.rows)
-    report.comments = [
-        c for c in responses.values_list("comment", flat=True) if c and c.strip()
-    ]
+    report.comments = [c for c in responses.values_list("comment", flat=True) if c and c.strip()]
     return report
 
 

@@ -15,6 +15,8 @@ from typing import IO
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -127,7 +129,9 @@ def complaint_throttle_check(*, ip: str | None) -> None:
     if ComplaintFilingAttempt.objects.filter(ip_address=ip, at__gte=since).count() >= limit:
         raise ApplicationError(
             "complaint_rate_limited",
-            _("Too many complaints were sent from this connection. Try again in an hour, or call the office."),
+            _(
+                "Too many complaints were sent from this connection. Try again in an hour, or call the office."
+            ),
             status=429,
         )
 
@@ -171,6 +175,16 @@ def complaint_file(
             _("Say briefly what happened."),
             fields={"summary" if not summary.strip() else "description": _("Required.")},
         )
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ApplicationError(
+                "invalid_email",
+                _("Enter a valid email address."),
+                fields={"email": _("Enter a valid email address.")},
+            ) from None
     files = list(attachments)
     if len(files) > MAX_ATTACHMENTS:
         raise ApplicationError(
@@ -223,8 +237,12 @@ def complaint_file(
                 size=len(item.content),
             )
         event = ComplaintEvent.objects.create(
-            complaint=complaint, kind=EventKind.FILED, to_status=ComplaintStatus.SUBMITTED,
-            actor=user, at=now, public=True,
+            complaint=complaint,
+            kind=EventKind.FILED,
+            to_status=ComplaintStatus.SUBMITTED,
+            actor=user,
+            at=now,
+            public=True,
         )
         audit_record(
             actor=user,
@@ -317,8 +335,15 @@ def complaint_transition(
     complaint.status = to
     complaint.save()
     event = ComplaintEvent.objects.create(
-        complaint=complaint, kind=kind, from_status=before, to_status=to, actor=actor,
-        at=now, reason=reason[:300], message=message, public=public,
+        complaint=complaint,
+        kind=kind,
+        from_status=before,
+        to_status=to,
+        actor=actor,
+        at=now,
+        reason=reason[:300],
+        message=message,
+        public=public,
     )
     audit_record(
         actor=actor,
@@ -364,7 +389,9 @@ def complaint_verify(
         c = _locked_for_staff(actor, complaint)
         if reported_officer is not None:
             if reported_officer.pk == actor.pk:
-                raise Forbidden("complaint_conflict", _("You cannot handle a complaint about yourself."))
+                raise Forbidden(
+                    "complaint_conflict", _("You cannot handle a complaint about yourself.")
+                )
             if not StaffRole.objects.filter(user=reported_officer, office=c.office).exists():
                 raise ApplicationError(
                     "officer_not_in_office",
@@ -384,8 +411,14 @@ def complaint_verify(
             if c.assigned_to_id == reported_officer.pk:
                 c.assigned_to = None
         ComplaintEvent.objects.create(
-            complaint=c, kind=EventKind.CLASSIFIED, from_status=c.status, to_status=c.status,
-            actor=actor, at=now, message=note, public=False,
+            complaint=c,
+            kind=EventKind.CLASSIFIED,
+            from_status=c.status,
+            to_status=c.status,
+            actor=actor,
+            at=now,
+            message=note,
+            public=False,
             reason=f"{before['category']}->{category}; sla={sla_class}",
         )
         complaint_transition(
@@ -398,13 +431,17 @@ def complaint_reject(*, actor: User, complaint: Complaint, reason: str) -> Compl
     """Not accepted as a complaint (out of scope, duplicate): the reason goes to the public."""
     if not reason.strip():
         raise ApplicationError(
-            "reason_required", _("Explain to the complainant why."),
+            "reason_required",
+            _("Explain to the complainant why."),
             fields={"message": _("Required.")},
         )
     with transaction.atomic():
         c = _locked_for_staff(actor, complaint)
         complaint_transition(
-            complaint=c, to=ComplaintStatus.REJECTED, actor=actor, reason="rejected",
+            complaint=c,
+            to=ComplaintStatus.REJECTED,
+            actor=actor,
+            reason="rejected",
             message=reason.strip(),
         )
     return c
@@ -415,7 +452,8 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
         c = _locked_for_staff(actor, complaint)
         if c.status not in HANDLING_RUNNING:
             raise ApplicationError(
-                "not_assignable", _("Only a verified complaint that is being handled can be assigned."),
+                "not_assignable",
+                _("Only a verified complaint that is being handled can be assigned."),
                 status=409,
             )
         if not complaint_assignable_staff(complaint=c).filter(pk=assignee.pk).exists():
@@ -428,17 +466,27 @@ def complaint_assign(*, actor: User, complaint: Complaint, assignee: User) -> Co
         if c.status == ComplaintStatus.IN_PROGRESS:
             c.save()
             ComplaintEvent.objects.create(
-                complaint=c, kind=EventKind.ASSIGNED, from_status=c.status, to_status=c.status,
-                actor=actor, reason=f"assigned to {assignee.pk}",
+                complaint=c,
+                kind=EventKind.ASSIGNED,
+                from_status=c.status,
+                to_status=c.status,
+                actor=actor,
+                reason=f"assigned to {assignee.pk}",
             )
             audit_record(
-                actor=actor, action="complaint.assign", target=c, office_code=c.office.code,
+                actor=actor,
+                action="complaint.assign",
+                target=c,
+                office_code=c.office.code,
                 changes={"assigned_to": assignee.pk},
             )
         else:
             complaint_transition(
-                complaint=c, to=ComplaintStatus.IN_PROGRESS, actor=actor,
-                reason=f"assigned to {assignee.pk}", kind=EventKind.ASSIGNED,
+                complaint=c,
+                to=ComplaintStatus.IN_PROGRESS,
+                actor=actor,
+                reason=f"assigned to {assignee.pk}",
+                kind=EventKind.ASSIGNED,
             )
     return c
 
@@ -476,20 +524,34 @@ def complaint_reply(
             c.answered_on_time = c.due_date is None or local_date(c.office, now) <= c.due_date
             c.reopen_until = add_working_days(c.office, now, policy.reopen_days)
             return complaint_transition(
-                complaint=c, to=ComplaintStatus.ANSWERED, actor=actor, reason="answered",
-                message=message.strip(), kind=EventKind.REPLY,
+                complaint=c,
+                to=ComplaintStatus.ANSWERED,
+                actor=actor,
+                reason="answered",
+                message=message.strip(),
+                kind=EventKind.REPLY,
             )
         event = ComplaintEvent.objects.create(
-            complaint=c, kind=EventKind.REPLY if public else EventKind.NOTE,
-            from_status=c.status, to_status=c.status, actor=actor, at=now,
-            message=message.strip(), public=public,
+            complaint=c,
+            kind=EventKind.REPLY if public else EventKind.NOTE,
+            from_status=c.status,
+            to_status=c.status,
+            actor=actor,
+            at=now,
+            message=message.strip(),
+            public=public,
         )
         audit_record(
-            actor=actor, action="complaint.reply" if public else "complaint.note", target=c,
-            office_code=c.office.code, changes={"public": public},
+            actor=actor,
+            action="complaint.reply" if public else "complaint.note",
+            target=c,
+            office_code=c.office.code,
+            changes={"public": public},
         )
         _notify(
-            c, event, subject=gettext_noop("Complaint %(number)s: a reply"),
+            c,
+            event,
+            subject=gettext_noop("Complaint %(number)s: a reply"),
             body=gettext_noop(
                 "There is a reply to your complaint %(number)s:\n\n%(message)s\n\n"
                 "Follow it with the link from our first message, or at %(url)s with your access code."
@@ -503,12 +565,16 @@ def complaint_close(*, actor: User, complaint: Complaint, reason: str = "") -> C
         c = _locked_for_staff(actor, complaint)
         if c.answered_at is None:
             raise ApplicationError(
-                "reply_required", _("Answer the complaint publicly before closing it."),
+                "reply_required",
+                _("Answer the complaint publicly before closing it."),
                 status=409,
             )
         c.closed_at = timezone.now()
         complaint_transition(
-            complaint=c, to=ComplaintStatus.CLOSED, actor=actor, reason=reason or "closed",
+            complaint=c,
+            to=ComplaintStatus.CLOSED,
+            actor=actor,
+            reason=reason or "closed",
             message=reason,
         )
     return c
@@ -526,7 +592,8 @@ def complaint_rate(*, complaint: Complaint, score: int, comment: str = "") -> Co
     """The complainant rates the answer (1–4), once, within the reopen period."""
     if not 1 <= score <= 4:
         raise ApplicationError(
-            "score_out_of_range", _("Choose a score from 1 to 4."),
+            "score_out_of_range",
+            _("Choose a score from 1 to 4."),
             fields={"score": _("Choose a score from 1 to 4.")},
         )
     with transaction.atomic():
@@ -543,11 +610,19 @@ def complaint_rate(*, complaint: Complaint, score: int, comment: str = "") -> Co
         c.rating_comment = comment.strip()[:500]
         c.save()
         ComplaintEvent.objects.create(
-            complaint=c, kind=EventKind.RATED, from_status=c.status, to_status=c.status,
-            reason=f"rating={score}", message=c.rating_comment, public=True,
+            complaint=c,
+            kind=EventKind.RATED,
+            from_status=c.status,
+            to_status=c.status,
+            reason=f"rating={score}",
+            message=c.rating_comment,
+            public=True,
         )
         audit_record(
-            actor=None, action="complaint.rate", target=c, office_code=c.office.code,
+            actor=None,
+            action="complaint.rate",
+            target=c,
+            office_code=c.office.code,
             changes={"rating": score},
         )
     return c
@@ -557,7 +632,8 @@ def complaint_reopen(*, complaint: Complaint, reason: str) -> Complaint:
     """The complainant is not satisfied: the handling clock starts again (same class)."""
     if not reason.strip():
         raise ApplicationError(
-            "reason_required", _("Tell us what is still wrong."),
+            "reason_required",
+            _("Tell us what is still wrong."),
             fields={"reason": _("Required.")},
         )
     with transaction.atomic():
@@ -581,7 +657,10 @@ def complaint_reopen(*, complaint: Complaint, reason: str) -> Complaint:
             c.office, now, policy.class_days(c.sla_class or SlaClass.MEDIUM)
         )
         complaint_transition(
-            complaint=c, to=ComplaintStatus.REOPENED, actor=None, reason="reopened",
+            complaint=c,
+            to=ComplaintStatus.REOPENED,
+            actor=None,
+            reason="reopened",
             message=reason.strip(),
         )
     return c
@@ -630,11 +709,19 @@ def _escalate(c: Complaint, due: dt.date, now: dt.datetime) -> None:
         .order_by("pk")
     )
     ComplaintEvent.objects.create(
-        complaint=c, kind=EventKind.ESCALATED, from_status=c.status, to_status=c.status, at=now,
-        reason=f"overdue since {due.isoformat()}", public=False,
+        complaint=c,
+        kind=EventKind.ESCALATED,
+        from_status=c.status,
+        to_status=c.status,
+        at=now,
+        reason=f"overdue since {due.isoformat()}",
+        public=False,
     )
     audit_record(
-        actor=None, action="complaint.escalate", target=c, office_code=c.office.code,
+        actor=None,
+        action="complaint.escalate",
+        target=c,
+        office_code=c.office.code,
         changes={"due": due.isoformat(), "supervisors": [u.pk for u in supervisors]},
     )
     for user in supervisors:
@@ -720,12 +807,21 @@ def survey_invitation_create(
             invitation = existing
         else:
             invitation = SurveyInvitation.objects.create(
-                office=office, visit_ref=visit_ref, service_type=service_type,
-                includes_ikm=True, includes_ipk=includes_ipk, nonce_hash=token_hash(nonce),
-                created_at=now, created_by=actor, expires_at=expires,
+                office=office,
+                visit_ref=visit_ref,
+                service_type=service_type,
+                includes_ikm=True,
+                includes_ipk=includes_ipk,
+                nonce_hash=token_hash(nonce),
+                created_at=now,
+                created_by=actor,
+                expires_at=expires,
             )
         audit_record(
-            actor=actor, action="survey.invite", target=invitation, office_code=office.code,
+            actor=actor,
+            action="survey.invite",
+            target=invitation,
+            office_code=office.code,
             changes={"visit_ref": visit_ref, "service_type": service_type},
         )
     return IssuedInvitation(invitation, token)
@@ -742,7 +838,9 @@ def survey_invitation_check(*, token: str) -> SurveyInvitation:
             status=404,
         ) from None
     invitation = (
-        SurveyInvitation.objects.select_related("office").filter(nonce_hash=token_hash(nonce)).first()
+        SurveyInvitation.objects.select_related("office")
+        .filter(nonce_hash=token_hash(nonce))
+        .first()
     )
     if invitation is None:
         raise ApplicationError(
@@ -771,7 +869,9 @@ class Profile:
     occupation: str
 
 
-def _scores_check(scores: Mapping[str, object], expected: Iterable[str], prefix: str) -> dict[str, int]:
+def _scores_check(
+    scores: Mapping[str, object], expected: Iterable[str], prefix: str
+) -> dict[str, int]:
     errors: dict[str, str] = {}
     clean: dict[str, int] = {}
     for code in expected:
@@ -831,27 +931,33 @@ def survey_submit(
         )
         if not claimed:
             raise ApplicationError(
-                "survey_token_used", _("This survey has already been answered. Thank you!"),
+                "survey_token_used",
+                _("This survey has already been answered. Thank you!"),
                 status=409,
             )
         IkmResponse.objects.create(
-            office=office, service_type=invitation.service_type, submitted_on=today,
-            sex=profile.sex, age_group=profile.age_group, education=profile.education,
-            occupation=profile.occupation, comment=comment.strip()[:2000], **ikm_clean,
+            office=office,
+            service_type=invitation.service_type,
+            submitted_on=today,
+            sex=profile.sex,
+            age_group=profile.age_group,
+            education=profile.education,
+            occupation=profile.occupation,
+            comment=comment.strip()[:2000],
+            **ikm_clean,
         )
         if questions:
             response = IpkResponse.objects.create(
-                office=office, service_type=invitation.service_type, submitted_on=today,
+                office=office,
+                service_type=invitation.service_type,
+                submitted_on=today,
                 comment=ipk_comment.strip()[:2000],
             )
             IpkAnswer.objects.bulk_create(
-                IpkAnswer(response=response, question=q, score=ipk_clean[q.code])
-                for q in questions
+                IpkAnswer(response=response, question=q, score=ipk_clean[q.code]) for q in questions
             )
         # The audit line names the invitation, not the response: no link between them.
-        audit_record(
-            actor=None, action="survey.answer", target=invitation, office_code=office.code
-        )
+        audit_record(actor=None, action="survey.answer", target=invitation, office_code=office.code)
     return invitation
 
 
@@ -866,21 +972,30 @@ def served_count_set(
 ) -> ServedCount:
     office_require_role(user=actor, office=office, roles=SURVEY_REPORT_ROLES)
     if count < 0:
-        raise ApplicationError("count_negative", _("Enter zero or more."), fields={"count": _("Enter zero or more.")})
+        raise ApplicationError(
+            "count_negative", _("Enter zero or more."), fields={"count": _("Enter zero or more.")}
+        )
     try:
         with transaction.atomic():
             row, created = ServedCount.objects.update_or_create(
-                office=office, period_kind=period_kind, period_start=period_start,
+                office=office,
+                period_kind=period_kind,
+                period_start=period_start,
                 service_type=service_type,
                 defaults={"count": count, "entered_by": actor},
             )
             audit_record(
-                actor=actor, action="survey.served_count", target=row, office_code=office.code,
+                actor=actor,
+                action="survey.served_count",
+                target=row,
+                office_code=office.code,
                 changes={"count": count, "created": created},
             )
     except IntegrityError:  # two staff saved the same period at once; the other won
         row = ServedCount.objects.get(
-            office=office, period_kind=period_kind, period_start=period_start,
+            office=office,
+            period_kind=period_kind,
+            period_start=period_start,
             service_type=service_type,
         )
     return row
