@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "loket.notifications",
     "loket.applications",
     "loket.booking",
+    "loket.queueing",
     "loket.feedback",
 ]
 

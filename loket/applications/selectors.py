@@ -11,6 +11,7 @@ from loket.applications.choices import BOOKABLE, WALK_IN_ONLY_CASES
 from loket.applications.models import Application
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.offices.selectors import office_ids_with_role
 
 
 def applications_of(*, account: User) -> QuerySet[Application]:
@@ -51,3 +52,16 @@ def application_require_bookable(application: Application) -> None:
         )
     if application.office_id is None:
         raise ApplicationError("office_required", _("Choose an office first."), status=409)
+
+
+def application_get_for_staff(*, user: User, public_id: uuid.UUID | str) -> Application:
+    """An application of one of the officer's offices (assisted entry, document check)."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound("application_not_found", _("Application not found.")) from None
+    application = Application.objects.filter(public_id=key).select_related("office").first()
+    visible = office_ids_with_role(user)
+    if application is None or (visible is not None and application.office_id not in visible):
+        raise NotFound("application_not_found", _("Application not found."))
+    return application

@@ -18,6 +18,7 @@ from loket.core.audit import audit_record
 from loket.core.errors import ApplicationError
 from loket.core.models import User
 from loket.core.uploads import upload_store, upload_validate
+from loket.offices.models import Office
 
 MAX_PERSONS_PER_ACCOUNT = 5
 LAST_STEP = 4
@@ -46,11 +47,15 @@ def _office_code(application: Application) -> str:
 
 
 def application_create(
-    *, account: User, channel: str = Channel.ONLINE, created_by: User | None = None
+    *,
+    account: User | None,
+    channel: str = Channel.ONLINE,
+    created_by: User | None = None,
+    office: Office | None = None,
 ) -> Application:
     with transaction.atomic():
         application = Application.objects.create(
-            account=account, channel=channel, created_by=created_by
+            account=account, channel=channel, created_by=created_by, office=office
         )
         audit_record(actor=created_by or account, action="application.create", target=application)
     return application
@@ -81,6 +86,8 @@ def step_initial(application: Application, step: int) -> dict[str, Any]:
 
 
 def _check_person_limit(application: Application, nik: str) -> str | None:
+    if application.account_id is None:
+        return None  # an officer's walk-in entry belongs to no account
     others = (
         Application.objects.filter(account=application.account)
         .exclude(pk=application.pk)

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from loket.applicants.models import ApplicantProfile
 from loket.core.choices import NATIONAL_ROLES, Role, UserKind
 from loket.core.models import User
 from loket.offices.choices import OfficeClass, OfficeKind, QuotaCategory, StageCode
@@ -116,9 +116,9 @@ class Command(BaseCommand):
             offices = [self._office(spec) for spec in OFFICES]
             accounts = self._staff(offices)
             applicant = self._user("pemohon@" + DOMAIN, "Siti Rahmawati", UserKind.APPLICANT)
-            ApplicantProfile.objects.get_or_create(
-                user=applicant, defaults={"phone": "081234567890"}
-            )
+            if applicant.email_verified_at is None:
+                applicant.email_verified_at = timezone.now()
+                applicant.save(update_fields=["email_verified_at"])
         self.stdout.write(
             self.style.SUCCESS("Demo loaded: offices " + ", ".join(o.code for o in offices))
         )

@@ -1,0 +1,545 @@
+"""Queue operations. Each is atomic and writes a TicketEvent (who, when, from, to).
+
+Call-next takes a ticket with one conditional UPDATE (WHERE status = 'waiting'), so two
+counters calling at the same moment can never get the same ticket (style.md rule 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.applications.models import Application
+from loket.core.audit import audit_record
+from loket.core.choices import Role
+from loket.core.errors import ApplicationError, NotFound
+from loket.core.models import User
+from loket.offices.choices import QuotaCategory, StageCode
+from loket.offices.models import Counter, DailyQuota, Office, Stage
+from loket.offices.selectors import office_require_role
+from loket.queueing.choices import TERMINAL, TRANSITIONS, EventKind, ServiceClass, TicketStatus
+from loket.queueing.models import (
+    CounterLane,
+    CounterSession,
+    Lane,
+    NumberSequence,
+    QueueConfig,
+    StageState,
+    Ticket,
+    TicketEvent,
+    WalkInCount,
+)
+from loket.queueing.policy import PolicyState, Waiting, Weighted, get_policy
+
+# The stages a visitor waits for in the hall; adjudication, printing and QC happen in
+# the back office (the workflow), pickup has its own lane.
+HALL_STAGES = [StageCode.DOCUMENT_CHECK, StageCode.INTERVIEW, StageCode.BIOMETRICS, StageCode.BAP]
+FRONT_DESK_ROLES = [
+    Role.FRONT_DESK,
+    Role.INFORMATION_DESK,
+    Role.KASUBSI,
+    Role.KASI,
+    Role.HEAD_OF_OFFICE,
+]
+COUNTER_ROLES = [
+    Role.FRONT_DESK,
+    Role.BIOMETRICS,
+    Role.INTERVIEWER,
+    Role.BAP_EXAMINER,
+    Role.PICKUP,
+    Role.KASUBSI,
+    Role.KASI,
+    Role.HEAD_OF_OFFICE,
+]
+
+
+DEFAULT_LANES = [
+    ("A", _("Regular"), ServiceClass.REGULAR),
+    ("B", _("Same-day (percepatan)"), ServiceClass.PERCEPATAN),
+    ("C", _("Priority service"), ServiceClass.PRIORITY),
+    ("D", _("Walk-in with examination (BAP)"), ServiceClass.REGULAR),
+    ("E", _("Passport pickup"), ServiceClass.PICKUP),
+]
+
+
+def queue_config(office: Office) -> QueueConfig:
+    config, _created = QueueConfig.objects.get_or_create(office=office)
+    return config
+
+
+def queue_setup(office: Office) -> QueueConfig:
+    """Make sure an office has its queue settings and, if it has no lanes, the default ones."""
+    config = queue_config(office)
+    if not Lane.objects.filter(office=office).exists():
+        for prefix, name, service_class in DEFAULT_LANES:
+            Lane.objects.get_or_create(
+                office=office,
+                prefix=prefix,
+                defaults={"name": str(name), "service_class": service_class},
+            )
+    return config
+
+
+def _local_day(office: Office) -> dt.date:
+    return timezone.now().astimezone(office.tz).date()
+
+
+def _event(
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: User | None,
+    from_status: str,
+    counter: Counter | None = None,
+    note: str = "",
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        stage_id=ticket.stage_id,
+        counter=counter,
+        actor=actor,
+        from_status=from_status,
+        to_status=ticket.status,
+        note=note[:200],
+    )
+
+
+def _move(ticket: Ticket, to: str) -> str:
+    before = ticket.status
+    if to not in TRANSITIONS[before]:
+        raise ApplicationError(
+            "ticket_state",
+            _("Ticket %(number)s is %(status)s; that action is not possible now.")
+            % {"number": ticket.display_number, "status": ticket.get_status_display()},
+            status=409,
+        )
+    ticket.status = to
+    return before
+
+
+def first_stage(office: Office, *, pickup: bool = False) -> Stage:
+    code = StageCode.PICKUP if pickup else StageCode.DOCUMENT_CHECK
+    stage = Stage.objects.filter(office=office, code=code).first()
+    if stage is None:
+        raise ApplicationError(
+            "stage_missing",
+            _("The office has no %(stage)s stage set up.") % {"stage": StageCode(code).label},
+        )
+    return stage
+
+
+def _take_walk_in_place(office: Office, day: dt.date, category: str) -> None:
+    capacity = (
+        DailyQuota.objects.filter(office=office, category=category).aggregate(
+            total=Sum("capacity")
+        )["total"]
+        or 0
+    )
+    row, _created = WalkInCount.objects.get_or_create(
+        office=office, day=day, category=category, defaults={"capacity": capacity}
+    )
+    if row.capacity != capacity:
+        WalkInCount.objects.filter(pk=row.pk).update(capacity=capacity)
+    taken = WalkInCount.objects.filter(pk=row.pk, used__lt=F("capacity")).update(used=F("used") + 1)
+    if not taken:
+        raise ApplicationError(
+            "walk_in_quota_full",
+            _("Today's %(category)s quota (%(n)s) is used up.")
+            % {"category": QuotaCategory(category).label, "n": capacity},
+            status=409,
+        )
+
+
+def ticket_issue(
+    *,
+    office: Office,
+    lane: Lane,
+    actor: User | None,
+    application: Application | None = None,
+    booking_code: str = "",
+    holder_name: str = "",
+    priority_category: str = "",
+    disability_type: str = "",
+    assistance_note: str = "",
+    companion_name: str = "",
+    needs_bap: bool = False,
+) -> Ticket:
+    """Give the visitor a ticket in `lane`, at the first hall stage (or pickup)."""
+    if lane.office_id != office.id or not lane.is_active:
+        raise ApplicationError("lane_invalid", _("This lane does not exist at this office."))
+    if lane.service_class == ServiceClass.PRIORITY and not priority_category:
+        raise ApplicationError(
+            "priority_category_required",
+            _("Confirm the priority category."),
+            fields={"priority_category": _("Choose the category the officer has confirmed.")},
+        )
+    day = _local_day(office)
+    stage = first_stage(office, pickup=lane.service_class == ServiceClass.PICKUP)
+    with transaction.atomic():
+        sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
+            office=office, day=day, lane=lane
+        )
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+        ticket = Ticket.objects.create(
+            office=office,
+            day=day,
+            lane=lane,
+            number=sequence.last,
+            stage=stage,
+            application=application,
+            booking_code=booking_code,
+            holder_name=holder_name[:150],
+            priority_category=priority_category,
+            disability_type=disability_type,
+            assistance_note=assistance_note[:200],
+            companion_name=companion_name[:150],
+            needs_bap=needs_bap,
+            created_by=actor,
+        )
+        _event(ticket, EventKind.CHECK_IN, actor=actor, from_status="")
+        audit_record(
+            actor=actor,
+            action="queue.check_in",
+            target=ticket,
+            office_code=office.code,
+            changes={
+                "lane": lane.prefix,
+                "priority": priority_category,
+                "booking": bool(booking_code),
+            },
+        )
+    return ticket
+
+
+def walk_in_register(
+    *,
+    actor: User,
+    office: Office,
+    lane: Lane,
+    application: Application | None = None,
+    **details: Any,
+) -> Ticket:
+    """Front desk: a walk-in (the offline channel) within the office's walk-in quotas."""
+    office_require_role(user=actor, office=office, roles=FRONT_DESK_ROLES)
+    category = (
+        QuotaCategory.PRIORITY
+        if lane.service_class == ServiceClass.PRIORITY
+        else QuotaCategory.WALK_IN
+    )
+    with transaction.atomic():
+        if lane.service_class != ServiceClass.PICKUP:
+            _take_walk_in_place(office, _local_day(office), category)
+        return ticket_issue(
+            office=office, lane=lane, actor=actor, application=application, **details
+        )
+
+
+def counter_open(*, officer: User, counter: Counter) -> CounterSession:
+    office_require_role(user=officer, office=counter.office, roles=COUNTER_ROLES)
+    if not counter.is_active:
+        raise ApplicationError(
+            "counter_closed", _("This counter is closed; a supervisor can open it."), status=409
+        )
+    with transaction.atomic():
+        CounterSession.objects.filter(officer=officer, ended_at__isnull=True).exclude(
+            counter=counter
+        ).update(ended_at=timezone.now())
+        current = CounterSession.objects.filter(counter=counter, ended_at__isnull=True).first()
+        if current and current.officer_id != officer.id:
+            raise ApplicationError(
+                "counter_taken", _("Another officer is signed in at this counter."), status=409
+            )
+        if current:
+            return current
+        try:
+            with transaction.atomic():
+                return CounterSession.objects.create(counter=counter, officer=officer)
+        except IntegrityError:
+            raise ApplicationError(
+                "counter_taken", _("Another officer is signed in at this counter."), status=409
+            ) from None
+
+
+def counter_close(*, officer: User, counter: Counter) -> None:
+    CounterSession.objects.filter(counter=counter, officer=officer, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+
+
+def _require_at_counter(officer: User, counter: Counter) -> None:
+    office_require_role(user=officer, office=counter.office, roles=COUNTER_ROLES)
+    if not CounterSession.objects.filter(
+        counter=counter, officer=officer, ended_at__isnull=True
+    ).exists():
+        raise ApplicationError("not_at_counter", _("Sign in to this counter first."), status=409)
+
+
+def counter_lanes(counter: Counter) -> list[int] | None:
+    ids = list(CounterLane.objects.filter(counter=counter).values_list("lane_id", flat=True))
+    return ids or None
+
+
+def _policy_for(office: Office) -> Any:
+    config = queue_config(office)
+    if config.policy == "weighted":
+        return Weighted(burst=config.burst, max_wait=config.max_wait_minutes * 60.0)
+    return get_policy(config.policy)
+
+
+def call_next(*, officer: User, counter: Counter, stage: Stage) -> Ticket | None:
+    """Call the ticket the office's policy puts first among those this counter serves."""
+    _require_at_counter(officer, counter)
+    if stage.office_id != counter.office_id or not counter.stages.filter(pk=stage.pk).exists():
+        raise ApplicationError(
+            "stage_not_served",
+            _("Counter %(counter)s does not serve %(stage)s.")
+            % {"counter": counter.number, "stage": stage.get_code_display()},
+            status=409,
+        )
+    if Ticket.objects.filter(
+        counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+    ).exists():
+        raise ApplicationError(
+            "counter_busy",
+            _("Finish, skip or park the current ticket before calling the next."),
+            status=409,
+        )
+    office = counter.office
+    policy = _policy_for(office)
+    lanes = counter_lanes(counter)
+    day = _local_day(office)
+    for _attempt in range(5):
+        with transaction.atomic():
+            state, _created = StageState.objects.select_for_update().get_or_create(stage=stage)
+            waiting = Ticket.objects.filter(
+                office=office, day=day, stage=stage, status=TicketStatus.WAITING
+            )
+            if lanes is not None:
+                waiting = waiting.filter(lane_id__in=lanes)
+            rows = list(
+                waiting.values_list(
+                    "id", "lane__prefix", "lane__service_class", "arrived_at", "stage_entered_at"
+                )
+            )
+            if not rows:
+                return None
+            policy_state = PolicyState(streak=state.streak)
+            chosen = policy.choose(
+                [Waiting(r[0], r[1], r[2], r[3].timestamp(), r[4].timestamp()) for r in rows],
+                now=timezone.now().timestamp(),
+                state=policy_state,
+            )
+            assert chosen is not None
+            # The conditional update is what makes a ticket go to one counter only.
+            won = Ticket.objects.filter(pk=chosen.ticket_id, status=TicketStatus.WAITING).update(
+                status=TicketStatus.CALLED, counter=counter, calls=F("calls") + 1
+            )
+            if not won:
+                continue
+            StageState.objects.filter(pk=state.pk).update(streak=policy_state.streak)
+            ticket = Ticket.objects.select_related("lane").get(pk=chosen.ticket_id)
+            _event(
+                ticket,
+                EventKind.CALL,
+                actor=officer,
+                from_status=TicketStatus.WAITING,
+                counter=counter,
+            )
+            return ticket
+    return None
+
+
+def _ticket_at(officer: User, counter: Counter, ticket_id: int) -> Ticket:
+    _require_at_counter(officer, counter)
+    ticket = (
+        Ticket.objects.select_for_update()
+        .select_related("lane", "stage")
+        .filter(pk=ticket_id, office=counter.office)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound("ticket_not_found", _("Ticket not found."))
+    return ticket
+
+
+def ticket_recall(*, officer: User, counter: Counter, ticket_id: int) -> Ticket:
+    with transaction.atomic():
+        ticket = _ticket_at(officer, counter, ticket_id)
+        before = _move(ticket, TicketStatus.CALLED)
+        ticket.calls += 1
+        ticket.save(update_fields=["status", "calls"])
+        _event(ticket, EventKind.RECALL, actor=officer, from_status=before, counter=counter)
+    return ticket
+
+
+def ticket_start(*, officer: User, counter: Counter, ticket_id: int) -> Ticket:
+    with transaction.atomic():
+        ticket = _ticket_at(officer, counter, ticket_id)
+        before = _move(ticket, TicketStatus.SERVING)
+        ticket.save(update_fields=["status"])
+        _event(ticket, EventKind.START, actor=officer, from_status=before, counter=counter)
+    return ticket
+
+
+def ticket_skip(*, officer: User, counter: Counter, ticket_id: int) -> Ticket:
+    """Nobody answered: back in the queue, or a no-show after the office's number of calls."""
+    with transaction.atomic():
+        ticket = _ticket_at(officer, counter, ticket_id)
+        limit = queue_config(counter.office).no_show_after_calls
+        if ticket.calls >= limit:
+            before = _move(ticket, TicketStatus.NO_SHOW)
+            kind = EventKind.NO_SHOW
+        else:
+            before = _move(ticket, TicketStatus.WAITING)
+            kind = EventKind.SKIP
+        ticket.counter = None
+        ticket.save(update_fields=["status", "counter"])
+        _event(ticket, kind, actor=officer, from_status=before, counter=counter)
+    return ticket
+
+
+def _stage_after(ticket: Ticket) -> Stage | None:
+    office_stages = {s.code: s for s in Stage.objects.filter(office_id=ticket.office_id)}
+    if ticket.stage.code == StageCode.PICKUP:
+        return None
+    order: list[str] = [code for code in HALL_STAGES if code in office_stages]
+    if ticket.stage.code not in order:
+        return None
+    for code in order[order.index(ticket.stage.code) + 1 :]:
+        if code == StageCode.BAP and not ticket.needs_bap:
+            continue
+        return office_stages[code]
+    return None
+
+
+def ticket_finish(
+    *,
+    officer: User,
+    counter: Counter,
+    ticket_id: int,
+    needs_bap: bool | None = None,
+    note: str = "",
+) -> Ticket:
+    """Finish this stage: on to the next stage of the visit, or done after the last one."""
+    with transaction.atomic():
+        ticket = _ticket_at(officer, counter, ticket_id)
+        if ticket.status != TicketStatus.SERVING:
+            raise ApplicationError(
+                "ticket_state", _("Start serving the ticket before finishing it."), status=409
+            )
+        if needs_bap is not None:
+            ticket.needs_bap = needs_bap
+        _event(
+            ticket,
+            EventKind.FINISH,
+            actor=officer,
+            from_status=TicketStatus.SERVING,
+            counter=counter,
+            note=note,
+        )
+        following = _stage_after(ticket)
+        if following is None:
+            ticket.status = TicketStatus.DONE
+            ticket.counter = None
+            ticket.save(update_fields=["status", "counter", "needs_bap"])
+            _event(
+                ticket,
+                EventKind.DONE,
+                actor=officer,
+                from_status=TicketStatus.SERVING,
+                counter=counter,
+            )
+        else:
+            ticket.status, ticket.counter, ticket.calls = TicketStatus.WAITING, None, 0
+            ticket.stage, ticket.stage_entered_at = following, timezone.now()
+            ticket.save(
+                update_fields=[
+                    "status",
+                    "counter",
+                    "calls",
+                    "stage",
+                    "stage_entered_at",
+                    "needs_bap",
+                ]
+            )
+            _event(
+                ticket,
+                EventKind.TRANSFER,
+                actor=officer,
+                from_status=TicketStatus.SERVING,
+                counter=counter,
+                note=f"-> {following.code}",
+            )
+    return ticket
+
+
+def ticket_park(*, officer: User, counter: Counter, ticket_id: int, note: str) -> Ticket:
+    """The applicant must fetch a document: keep their ticket aside until they return."""
+    with transaction.atomic():
+        ticket = _ticket_at(officer, counter, ticket_id)
+        before = _move(ticket, TicketStatus.PARKED)
+        ticket.counter = None
+        ticket.save(update_fields=["status", "counter"])
+        _event(
+            ticket, EventKind.PARK, actor=officer, from_status=before, counter=counter, note=note
+        )
+    return ticket
+
+
+def ticket_return(*, actor: User, ticket: Ticket) -> Ticket:
+    office_require_role(user=actor, office=ticket.office, roles=COUNTER_ROLES + FRONT_DESK_ROLES)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("lane").get(pk=ticket.pk)
+        before = _move(ticket, TicketStatus.WAITING)
+        # Back at the front of their class: the original stage entry time is kept.
+        ticket.calls = 0
+        ticket.save(update_fields=["status", "calls"])
+        _event(ticket, EventKind.RETURN, actor=actor, from_status=before)
+    return ticket
+
+
+def ticket_transfer(
+    *,
+    actor: User,
+    ticket: Ticket,
+    stage: Stage | None = None,
+    lane: Lane | None = None,
+    note: str = "",
+) -> Ticket:
+    """Move a ticket to another stage or lane (supervisor or the serving officer)."""
+    office_require_role(user=actor, office=ticket.office, roles=COUNTER_ROLES)
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update().select_related("lane", "stage").get(pk=ticket.pk)
+        )
+        if ticket.status in TERMINAL:
+            raise ApplicationError("ticket_state", _("This ticket is finished."), status=409)
+        if stage is not None and stage.office_id != ticket.office_id:
+            raise NotFound("stage_not_found", _("Stage not found."))
+        if lane is not None and lane.office_id != ticket.office_id:
+            raise NotFound("lane_not_found", _("Lane not found."))
+        before = ticket.status
+        if stage is not None and stage.pk != ticket.stage_id:
+            ticket.stage, ticket.stage_entered_at = stage, timezone.now()
+        if lane is not None:
+            ticket.lane = lane
+        ticket.status, ticket.counter, ticket.calls = TicketStatus.WAITING, None, 0
+        ticket.save(
+            update_fields=["stage", "stage_entered_at", "lane", "status", "counter", "calls"]
+        )
+        _event(ticket, EventKind.TRANSFER, actor=actor, from_status=before, note=note)
+        audit_record(
+            actor=actor,
+            action="queue.transfer",
+            target=ticket,
+            office_code=ticket.office.code,
+            changes={"stage": ticket.stage.code, "lane": ticket.lane.prefix},
+        )
+    return ticket
