@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from loket.core.middleware import client_ip
@@ -101,13 +101,16 @@ def file_complaint(
         language=(get_language() or "id")[:2],
     )
     c = filed.complaint
-    return 201, {
-        "tracking_number": c.tracking_number,
-        "access_token": filed.access_token,
-        "follow_url": public_url(filed.follow_path),
-        "status": c.status,
-        "verify_due": c.verify_due,
-    }
+    return Status(
+        201,
+        {
+            "tracking_number": c.tracking_number,
+            "access_token": filed.access_token,
+            "follow_url": public_url(filed.follow_path),
+            "status": c.status,
+            "verify_due": c.verify_due,
+        },
+    )
 
 
 @router.get(
@@ -178,7 +181,7 @@ def answer_survey(request: HttpRequest, token: str, payload: SurveyIn):
         ),
         comment=payload.comment,
     )
-    return 204, None
+    return Status(204, None)
 
 
 def _index(report: SurveyReport) -> dict:

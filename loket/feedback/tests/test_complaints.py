@@ -118,7 +118,9 @@ class TestSlaClock:
         # Sat, Sun, Mon 17 Aug (Independence Day) are off: Tue 18, Wed 19, Thu 20.
         assert c.verify_due == dt.date(2026, 8, 20)
 
-    def test_same_instant_different_local_dates(self, office_wib, office_wit, file_complaint, time_machine):
+    def test_same_instant_different_local_dates(
+        self, office_wib, office_wit, file_complaint, time_machine
+    ):
         # Thursday 23:30 in Cilacap (WIB) is already Friday 01:30 in Tual (WIT).
         time_machine.move_to("2026-08-13 23:30 +07:00", tick=False)
         assert file_complaint(office_wib).complaint.verify_due == dt.date(2026, 8, 19)
@@ -168,7 +170,9 @@ class TestSlaClock:
         c = file_complaint(office_wita).complaint
         complaint_verify(actor=cs, complaint=c, category="slow", sla_class="fast")
         time_machine.move_to("2026-08-20 16:00 +08:00", tick=False)
-        complaint_reply(actor=cs, complaint=c, message="Sudah kami perbaiki.", public=True, final=True)
+        complaint_reply(
+            actor=cs, complaint=c, message="Sudah kami perbaiki.", public=True, final=True
+        )
         c.refresh_from_db()
         assert c.status == ComplaintStatus.ANSWERED and c.answered_on_time is True
 
@@ -180,9 +184,14 @@ class TestTransitions:
             complaint_transition(complaint=c, to=ComplaintStatus.CLOSED, actor=cs)
         assert caught.value.code == "invalid_transition"
         with transaction.atomic():
-            event = complaint_transition(complaint=c, to=ComplaintStatus.VERIFIED, actor=cs, reason="x")
+            event = complaint_transition(
+                complaint=c, to=ComplaintStatus.VERIFIED, actor=cs, reason="x"
+            )
         assert (event.from_status, event.to_status, event.actor, event.reason) == (
-            "submitted", "verified", cs, "x"
+            "submitted",
+            "verified",
+            cs,
+            "x",
         )
         assert AuditEntry.objects.filter(action="complaint.verified").count() == 1
 
@@ -237,7 +246,9 @@ class TestTransitions:
 
 
 class TestScope:
-    def test_officer_of_another_office_gets_404(self, office_wita, office_wib, file_complaint, make_staff):
+    def test_officer_of_another_office_gets_404(
+        self, office_wita, office_wib, file_complaint, make_staff
+    ):
         c = file_complaint(office_wita).complaint
         other = make_staff(Role.CUSTOMER_SERVICE, office_wib)
         with pytest.raises(NotFound):
@@ -262,7 +273,10 @@ class TestScope:
     ):
         c = file_complaint(office_wita, category="pungli").complaint
         complaint_verify(
-            actor=head, complaint=c, category="pungli", sla_class="complex",
+            actor=head,
+            complaint=c,
+            category="pungli",
+            sla_class="complex",
             reported_officer=integrity,
         )
         assert c not in complaints_visible_to(integrity)
@@ -297,7 +311,9 @@ class TestEscalation:
         call_command("escalate_complaints", stdout=io.StringIO())  # safe to run twice
         assert ComplaintEvent.objects.filter(complaint=c, kind="escalated").count() == 1
         recipients = set(
-            OutboxMessage.objects.filter(subject__contains="Overdue").values_list("recipient", flat=True)
+            OutboxMessage.objects.filter(subject__contains="Overdue").values_list(
+                "recipient", flat=True
+            )
         )
         assert recipients == {kasi.email, head.email}
         outbox_send_due()
@@ -314,10 +330,16 @@ class TestEscalation:
         make_staff(Role.KASI, office_wita)
         time_machine.move_to("2026-08-18 09:00 +08:00", tick=False)
         c = file_complaint(office_wita, category="calo").complaint
-        complaint_verify(actor=head, complaint=c, category="calo", sla_class="fast", reported_officer=integrity)
+        complaint_verify(
+            actor=head, complaint=c, category="calo", sla_class="fast", reported_officer=integrity
+        )
         time_machine.move_to("2026-08-24 09:00 +08:00", tick=False)
         assert complaints_escalate_overdue() == 1
-        recipients = set(OutboxMessage.objects.filter(subject__contains="Overdue").values_list("recipient", flat=True))
+        recipients = set(
+            OutboxMessage.objects.filter(subject__contains="Overdue").values_list(
+                "recipient", flat=True
+            )
+        )
         assert recipients == {head.email}
 
 
@@ -337,11 +359,17 @@ class TestReplyEmails:
 
 class TestExport:
     def test_identity_only_with_consent(self, office_wita, file_complaint, head):
-        file_complaint(office_wita, name="Ani", email="ani@example.test", anonymous=False,
-                       consent_forward_identity=True)
+        file_complaint(
+            office_wita,
+            name="Ani",
+            email="ani@example.test",
+            anonymous=False,
+            consent_forward_identity=True,
+        )
         file_complaint(office_wita, name="Budi", email="budi@example.test", anonymous=False)
-        file_complaint(office_wita, email="anon@example.test", anonymous=True,
-                       consent_forward_identity=True)
+        file_complaint(
+            office_wita, email="anon@example.test", anonymous=True, consent_forward_identity=True
+        )
         rows = complaints_export_rows(complaints_visible_to(head))
         names = sorted(r["complainant_name"] for r in rows)
         assert names == ["", "", "Ani"]
