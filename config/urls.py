@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("loket.feedback.urls")),
     path("", include("loket.applications.urls")),
     path("", include("loket.booking.urls")),
+    path("", include("loket.queueing.urls")),
 ]
 
 handler404 = "loket.core.views.error_404"

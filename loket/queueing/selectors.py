@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loket.core.errors import NotFound
 from loket.offices.models import Counter, Office, Stage
@@ -30,7 +31,7 @@ def ticket_by_token(token: str) -> Ticket:
         .first()
     )
     if ticket is None:
-        raise NotFound("ticket_not_found", "Ticket not found.")
+        raise NotFound("ticket_not_found", _("Ticket not found."))
     return ticket
 
 

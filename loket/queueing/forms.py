@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loket.queueing.choices import DisabilityType, PriorityCategory
+from loket.queueing.models import Lane
+
+BLANK = [("", _("— none —"))]
+
+
+class WalkInForm(forms.Form):
+    lane = forms.ModelChoiceField(label=_("Lane"), queryset=Lane.objects.none(), empty_label=None)
+    holder_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    priority_category = forms.ChoiceField(
+        label=_("Priority category (confirmed by the officer)"),
+        choices=BLANK + PriorityCategory.choices,
+        required=False,
+    )
+    disability_type = forms.ChoiceField(
+        label=_("Disability, to prepare assistance"),
+        choices=BLANK + DisabilityType.choices,
+        required=False,
+    )
+    assistance_note = forms.CharField(
+        label=_("Assistance to prepare"), max_length=200, required=False
+    )
+    companion_name = forms.CharField(
+        label=_("Companion on the same family card (served together)"),
+        max_length=150,
+        required=False,
+    )
+    needs_bap = forms.BooleanField(
+        label=_("Needs a BAP examination (lost, damaged, data change)"), required=False
+    )
+
+    def __init__(self, *args: Any, office: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lane_field = self.fields["lane"]
+        assert isinstance(lane_field, forms.ModelChoiceField)
+        lane_field.queryset = Lane.objects.filter(office=office, is_active=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lane = data.get("lane")
+        if (
+            lane is not None
+            and lane.service_class == "priority"
+            and not data.get("priority_category")
+        ):
+            self.add_error("priority_category", _("Choose the category you have confirmed."))
+        if (
+            data.get("disability_type")
+            and data.get("priority_category") != PriorityCategory.DISABILITY
+        ):
+            self.add_error(
+                "disability_type", _("Only for the category 'person with a disability'.")
+            )
+        return data
+
+
+class TransferForm(forms.Form):
+    stage = forms.IntegerField(required=False)
+    lane = forms.IntegerField(required=False)
+    note = forms.CharField(max_length=200, required=False)

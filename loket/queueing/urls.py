@@ -1,0 +1,15 @@
+from django.urls import path
+
+from loket.queueing import views
+
+app_name = "queueing"
+
+urlpatterns = [
+    path("staf/kantor/<str:code>/antrian/", views.front_desk, name="front_desk"),
+    path("staf/loket/<int:counter_id>/", views.counter_screen, name="counter"),
+    path("staf/tiket/<int:ticket_id>/cetak/", views.ticket_print, name="ticket_print"),
+    path("staf/tiket/<int:ticket_id>/kembali/", views.ticket_return_view, name="ticket_return"),
+    path("staf/tiket/<int:ticket_id>/pindah/", views.ticket_transfer_view, name="ticket_transfer"),
+    path("antrian/<str:token>/", views.status, name="status"),
+    path("layar/<str:code>/", views.display, name="display"),
+]
