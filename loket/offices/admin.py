@@ -48,8 +48,12 @@ class OfficeScopedAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return False
         if obj is None:
             return True
-        office_id = obj.pk if isinstance(obj, Office) else getattr(obj, "office_id", None)
-        return office_id in ids
+        if isinstance(obj, Office):
+            return obj.pk in ids
+        target = obj
+        for part in self.office_lookup.split("__")[:-1]:
+            target = getattr(target, part, None)
+        return getattr(target, "office_id", None) in ids
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)
