@@ -153,8 +153,15 @@ def test_admin_is_office_scoped(client, office_wita, office_wib, make_staff, nat
     SlaPolicy.objects.create(office=office_wita)
     SlaPolicy.objects.create(office=office_wib)
     own = IpkQuestion.objects.create(
-        office=office_wib, code="parkir", aspect="calo", text_id="x", text_en="x",
-        low_label_id="1", low_label_en="1", high_label_id="4", high_label_en="4",
+        office=office_wib,
+        code="parkir",
+        aspect="calo",
+        text_id="x",
+        text_en="x",
+        low_label_id="1",
+        low_label_en="1",
+        high_label_id="4",
+        high_label_en="4",
     )
     default = IpkQuestion.objects.filter(office__isnull=True).first()
     client.force_login(national_admin)
@@ -167,9 +174,15 @@ def test_admin_is_office_scoped(client, office_wita, office_wib, make_staff, nat
     assert len(listing.context["cl"].result_list) == 1
     questions = client.get("/admin/feedback/ipkquestion/")
     assert own not in questions.context["cl"].result_list
-    assert client.get(f"/admin/feedback/ipkquestion/{own.pk}/change/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/feedback/ipkquestion/{own.pk}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
     # The national defaults are read-only for an office admin.
-    response = client.post(f"/admin/feedback/ipkquestion/{default.pk}/change/", {"text_id": "diubah"})
+    response = client.post(
+        f"/admin/feedback/ipkquestion/{default.pk}/change/", {"text_id": "diubah"}
+    )
     assert response.status_code in (302, 403)
     default.refresh_from_db()
     assert default.text_id != "diubah"
