@@ -38,7 +38,7 @@ OFFICES = [
         "offers_drive_thru": False,
         "offers_polycarbonate": False,
         "quota": {
-            "pagi": {"regular": 60, "percepatan": 10, "priority": 15},
+            "pagi": {"regular": 60, "percepatan": 10, "priority": 15, "walk_in": 20},
             "siang": {"regular": 40, "percepatan": 0, "priority": 15},
         },
     },
@@ -53,7 +53,7 @@ OFFICES = [
         "offers_drive_thru": True,
         "offers_polycarbonate": True,
         "quota": {
-            "pagi": {"regular": 70, "percepatan": 15, "priority": 15},
+            "pagi": {"regular": 70, "percepatan": 15, "priority": 15, "walk_in": 20},
             "siang": {"regular": 50, "percepatan": 0, "priority": 15},
         },
     },
@@ -68,7 +68,7 @@ OFFICES = [
         "offers_drive_thru": False,
         "offers_polycarbonate": False,
         "quota": {
-            "pagi": {"regular": 30, "percepatan": 5, "priority": 10},
+            "pagi": {"regular": 30, "percepatan": 5, "priority": 10, "walk_in": 20},
             "siang": {"regular": 20, "percepatan": 0, "priority": 10},
         },
     },
