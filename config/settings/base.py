@@ -123,6 +123,11 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Loket <noreply@loket.invalid>")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20)
+# The site's public address, for links in emails (no request at hand in background work).
+LOKET_PUBLIC_URL = env.str("LOKET_PUBLIC_URL", "http://127.0.0.1:8000")
+LOKET_COMPLAINT_MAX_PER_IP = env.int("LOKET_COMPLAINT_MAX_PER_IP", 10)
+LOKET_COMPLAINT_WINDOW_SECONDS = env.int("LOKET_COMPLAINT_WINDOW_SECONDS", 3600)
+LOKET_SURVEY_INVITATION_DAYS = env.int("LOKET_SURVEY_INVITATION_DAYS", 30)
 # SMS / WhatsApp gateway (HTTP JSON). Empty URL: the local SIMULATOR records messages instead.
 LOKET_SMS_GATEWAY_URL = env.str("LOKET_SMS_GATEWAY_URL", "")
 LOKET_SMS_GATEWAY_TOKEN = env.str("LOKET_SMS_GATEWAY_TOKEN", "")

@@ -30,6 +30,7 @@ from loket.feedback.choices import (
     ComplaintChannel,
     ComplaintStatus,
     PeriodKind,
+    ServiceType,
     SlaClass,
 )
 from loket.feedback.forms import (
@@ -84,6 +85,7 @@ from loket.feedback.services import (
 )
 from loket.offices.models import Office
 from loket.offices.selectors import office_get_public, office_ids_with_role, offices_visible_to
+from loket.queueing.selectors import ticket_by_token
 
 
 def _form_error(form: forms.Form, error: ApplicationError) -> None:
@@ -608,3 +610,30 @@ def staff_served_count(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+_CASE_TO_SERVICE = {
+    "new": ServiceType.PASSPORT_NEW,
+    "renewal_expired": ServiceType.PASSPORT_RENEWAL,
+    "renewal_full": ServiceType.PASSPORT_RENEWAL,
+    "lost": ServiceType.PASSPORT_REPLACEMENT,
+    "damaged": ServiceType.PASSPORT_REPLACEMENT,
+    "data_change": ServiceType.DATA_CHANGE,
+}
+
+
+def survey_for_ticket(request: HttpRequest, status_token: str) -> HttpResponse:
+    """From a finished ticket's status page: one survey invitation per visit."""
+    ticket = ticket_by_token(status_token)
+    if ticket.status != "done":
+        raise ApplicationError(
+            "visit_not_finished", _("The survey opens when your visit is finished."), status=409
+        )
+    if ticket.lane.service_class == "pickup":
+        service = ServiceType.PICKUP
+    elif ticket.application is not None:
+        service = _CASE_TO_SERVICE.get(ticket.application.case_type, ServiceType.OTHER)
+    else:
+        service = ServiceType.OTHER
+    issued = survey_invitation_create(office=ticket.office, visit_ref=f"ticket:{ticket.pk}", service_type=service)
+    return redirect(issued.path)
