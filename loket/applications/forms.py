@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.core.forms import DateInput
+
 from loket.applicants.identity import kk_check, nik_check
 from loket.applicants.models import phone_validator
 from loket.applications.choices import ApplicantType, CaseType, MaritalStatus, Purpose, Sex
@@ -111,7 +113,7 @@ class PersonForm(forms.Form):
     birth_place = forms.CharField(label=_("Place of birth"), max_length=100)
     birth_date = forms.DateField(
         label=_("Date of birth"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a real date, for example 17-08-1990.")},
     )
     marital_status = forms.ChoiceField(

@@ -82,3 +82,13 @@ def apply_error(form: forms.Form, error: Any) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class DateInput(forms.DateInput):
+    """A native date picker. Its value must be ISO (YYYY-MM-DD) whatever the language,
+    or the browser shows the field empty and the date is lost on the next submit."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

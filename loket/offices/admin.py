@@ -130,7 +130,6 @@ class OfficeAdmin(OfficeScopedAdmin):
 class CounterAdmin(OfficeScopedAdmin):
     list_display = ["office", "number", "name", "is_priority", "is_active"]
     list_filter = ["office", "is_priority", "is_active"]
-    filter_horizontal = ["stages"]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         ids = admin_office_ids(request)

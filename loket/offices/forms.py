@@ -6,9 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loket.core.forms import DateInput
+
 
 class ClosureForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
     def clean_date(self) -> dt.date:
@@ -23,10 +25,10 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action starts with"), required=False, max_length=80)
     actor = forms.CharField(label=_("Actor email contains"), required=False, max_length=100)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=DateInput()
     )
     until = forms.DateField(
-        label=_("Until (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until (inclusive)"), required=False, widget=DateInput()
     )
 
     def __init__(self, *args: Any, office_choices: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loket.core.forms import DateInput
+
 from loket.payments.choices import VALIDITY_CHOICES, BookType
 
 
@@ -20,6 +22,6 @@ class FeeForm(forms.Form):
     )
     billing_date = forms.DateField(
         label=_("Billing date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The tariff in force on the day the bill is issued applies."),
     )

@@ -84,3 +84,15 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 
 def has_horizontal_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+
+
+@pytest.fixture(autouse=True)
+def pnbp_tariffs(transactional_db):
+    """Transactional tests flush every table, including the fee table that a data
+    migration loads; put the statutory tariffs back (the migration's own rows)."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("loket.payments.migrations.0002_tariffs_pp28_2019_pp45_2024")
+    seed.forwards(apps, None)

@@ -23,7 +23,9 @@ PUBLIC_PAGES = [
     "/biaya/",
     "/biaya/?book_type=electronic&validity_years=10&billing_date=2026-11-25&percepatan=on",
     "/biaya/?book_type=polycarbonate&validity_years=10&billing_date=2026-11-25",
-    "/tidak-ada/",
+    "/tidak-ada/", "/apa-yang-saya-perlukan/",
+    "/apa-yang-saya-perlukan/?applicant_type=child&case_type=lost&book_type=electronic&validity_years=5",
+    "/akun/daftar/", "/akun/lupa-sandi/",
 ]
 STAFF_PAGES = [
     "/staf/",
@@ -32,7 +34,7 @@ STAFF_PAGES = [
     "/staf/audit/?since=2026-11-20&until=2026-11-01",
 ]
 ADMIN_PAGES = ["/admin/", "/admin/offices/office/", "/admin/offices/counter/add/"]
-APPLICANT_PAGES = ["/akun/"]
+APPLICANT_PAGES = ["/akun/", "/akun/permohonan/"]
 
 
 @pytest.fixture
@@ -42,9 +44,9 @@ def demo(db):
 
 def sign_in(page, path: str, email: str) -> None:
     page.goto(path)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_label("Kata sandi").press("Enter")  # keyboard only, no mouse
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")  # keyboard only, no mouse
     page.wait_for_load_state()
 
 
@@ -66,7 +68,7 @@ def test_public_pages_are_accessible(page, demo):
 def test_officer_signs_in_and_staff_pages_are_accessible(page, demo):
     sign_in(page, "/staf/masuk/", "head.of.office@demo.loket.test")
     assert page.url.endswith("/staf/")
-    assert page.get_by_role("link", name="Kantor Imigrasi Kelas I TPI Kupang").is_visible()
+    assert page.get_by_role("link", name="Kantor Imigrasi Kelas I TPI Kupang", exact=True).is_visible()
     # Another office's head is not listed and cannot be reached.
     assert page.get_by_text("Cilacap").count() == 0
     assert page.goto("/staf/kantor/CLP/").status == 404
@@ -85,16 +87,17 @@ def test_office_admin_reaches_the_admin(page, demo):
 
 def test_applicant_signs_in_and_edits_profile(page, demo):
     sign_in(page, "/akun/masuk/", "pemohon@demo.loket.test")
-    assert page.url.endswith("/akun/")
+    assert page.url.endswith("/akun/permohonan/")
     for path in APPLICANT_PAGES:
         check_page(page, path)
-    page.get_by_label("Nomor ponsel").fill("12345")
-    page.get_by_role("button", name="Simpan").click()
+    page.goto("/akun/")
+    page.locator("#id_phone").fill("12345")
+    page.locator("main button[type=submit]").click()
     assert page.locator(".field .error").first.is_visible()
-    page.get_by_label("Nomor ponsel").fill("081298765432")
-    page.get_by_role("button", name="Simpan").click()
+    page.locator("#id_phone").fill("081298765432")
+    page.locator("main button[type=submit]").click()
     assert page.get_by_role("status").is_visible()
-    assert page.get_by_label("Nomor ponsel").input_value() == "081298765432"
+    assert page.locator("#id_phone").input_value() == "081298765432"
 
 
 def test_pages_reflow_on_a_small_phone_and_at_high_zoom(browser, live_server, demo):
@@ -103,6 +106,10 @@ def test_pages_reflow_on_a_small_phone_and_at_high_zoom(browser, live_server, de
     page = context.new_page()
     try:
         for path in PUBLIC_PAGES:
+            page.goto(path)
+            assert not has_horizontal_overflow(page), path
+        sign_in(page, "/staf/masuk/", "head.of.office@demo.loket.test")
+        for path in STAFF_PAGES:
             page.goto(path)
             assert not has_horizontal_overflow(page), path
     finally:
@@ -120,8 +127,8 @@ def test_skip_link_is_first_and_moves_focus(page, demo):
 
 def test_language_switch_to_english(page, demo):
     page.goto("/")
-    page.get_by_label("Bahasa").select_option("en")
-    page.get_by_role("button", name="Ganti").click()
+    page.locator("#lang-select").select_option("en")
+    page.locator(".lang-form button").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Passport service of the immigration offices" in page.text_content("h1")
@@ -129,7 +136,7 @@ def test_language_switch_to_english(page, demo):
 
 def test_fee_calculator_updates_in_place(page, demo):
     page.goto("/biaya/")
-    page.get_by_label("Jenis paspor").select_option("non_electronic")
-    page.get_by_label("Masa berlaku").select_option("5")
-    page.get_by_role("button", name="Hitung").click()
+    page.locator("#id_book_type").select_option("non_electronic")
+    page.locator("#id_validity_years").select_option("5")
+    page.locator("main form button[type=submit]").click()
     assert "Rp350,000" in page.locator("#fee-result").text_content().replace(".", ",")
