@@ -270,8 +270,8 @@ class StaffRole(models.Model):
             # National roles span all offices; office roles need their office.
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in NATIONAL_ROLES], office__isnull=True)
-                    | (~Q(role__in=[r.value for r in NATIONAL_ROLES]) & Q(office__isnull=False))
+                    Q(role__in=sorted(r.value for r in NATIONAL_ROLES), office__isnull=True)
+                    | (~Q(role__in=sorted(r.value for r in NATIONAL_ROLES)) & Q(office__isnull=False))
                 ),
                 name="staff_role_scope",
             ),

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from loket.core.errors import ApplicationError
 from loket.payments.models import Tariff
@@ -64,7 +65,7 @@ class TestTariffTable:
         assert [line.item for line in quote.lines] == ["passport", "percepatan"]
 
     def test_unknown_combination_is_an_error_not_zero(self):
-        with pytest.raises(ApplicationError) as info:
+        with translation.override("en"), pytest.raises(ApplicationError) as info:
             fee_quote(billing_date=FIRST_PP45, book_type="polycarbonate", validity_years=10)
         assert info.value.code == "tariff_not_found"
         assert "Polycarbonate" in info.value.message

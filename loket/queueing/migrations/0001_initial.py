@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0001_initial'),
-        ('offices', '0002_remove_staffrole_staff_role_scope_and_more'),
+        ('offices', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
