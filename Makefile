@@ -21,8 +21,11 @@ run: install
 	@echo "  staff area          http://$(HOST):$(PORT)/staf/"
 	@echo "  administration      http://$(HOST):$(PORT)/admin/"
 	@echo "  REST API docs       http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "Emails are printed here (console backend); set EMAIL_BACKEND and EMAIL_HOST for real SMTP."
 	@echo "Stop with Ctrl+C."
-	@$(RUN) python manage.py runserver $(HOST):$(PORT)
+	@$(RUN) python manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(RUN) python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	@$(RUN) ruff check .

@@ -91,3 +91,15 @@ def test_argon2_hash_round_trip(settings):
     user = UserFactory()
     assert user.password.startswith("argon2")
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_prune_and_worker_once(time_machine):
+    from django.core.management import call_command
+
+    time_machine.move_to("2026-11-25 08:00 +07:00")
+    LoginFailure.objects.create(username="a@example.test")
+    time_machine.shift(settings.LOGIN_FAILURE_WINDOW_SECONDS + 5)
+    LoginFailure.objects.create(username="b@example.test")
+    call_command("worker", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["b@example.test"]
