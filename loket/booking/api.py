@@ -1,3 +1,267 @@
-from ninja import Router
+"""Booking for the mobile app: availability, book (idempotent), payment status,
+reschedule, cancel and the proof PDF. Errors keep their stable codes (config/api.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Header, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from loket.applications.selectors import application_get_for_owner, application_require_bookable
+from loket.booking import conf
+from loket.booking.choices import CANCELLABLE, HAS_PROOF, RESCHEDULABLE
+from loket.booking.models import Booking
+from loket.booking.proof import proof_pdf
+from loket.booking.schemas import (
+    AvailabilityOut,
+    BookingIn,
+    BookingOut,
+    CancelIn,
+    PaymentOut,
+    SlotIn,
+)
+from loket.booking.selectors import availability, booking_get_for_owner, bookings_of
+from loket.booking.services import (
+    booking_cancel,
+    booking_create,
+    booking_payment_refresh,
+    booking_replay,
+    booking_reschedule,
+    category_for,
+    request_hash_of,
+    slot_find,
+)
+from loket.core.api_auth import applicant_auth
+from loket.core.errors import ApplicationError, Forbidden
+from loket.core.models import User
+from loket.offices.selectors import office_get_public
+from loket.payments.billing import bill_last_failure
 
 router = Router(tags=["booking"])
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    if user.email_verified_at is None:
+        raise Forbidden("email_not_verified", _("Confirm your email address first."))
+    return user
+
+
+def _payment(booking: Booking) -> dict[str, Any] | None:
+    bill = booking.bill
+    if bill is None:
+        return None
+    simulator = None
+    if bill.gateway == "simulator":
+        simulator = (
+            conf.site_url().rstrip("/")
+            + reverse("payments:simulator")
+            + f"?billing_code={bill.billing_code}"
+        )
+    return {
+        "status": bill.status,
+        "billing_code": bill.billing_code,
+        "amount": bill.amount,
+        "lines": bill.lines,
+        "issued_at": bill.issued_at,
+        "expires_at": bill.expires_at,
+        "paid_at": bill.paid_at,
+        "ntpn": bill.ntpn,
+        "gateway": bill.gateway,
+        "simulator_url": simulator,
+        "last_attempt_failed": booking.status == "held"
+        and bill_last_failure(billing_code=bill.billing_code) is not None,
+    }
+
+
+def _out(booking: Booking) -> dict[str, Any]:
+    session = booking.slot.session
+    return {
+        "code": booking.code,
+        "application_id": booking.application.public_id,
+        "office": booking.office.code,
+        "date": booking.slot.date,
+        "session": session.code,
+        "session_starts": session.starts,
+        "session_ends": session.ends,
+        "time_zone": booking.office.timezone,
+        "category": booking.category,
+        "status": booking.status,
+        "status_label": booking.get_status_display(),
+        "hold_expires_at": booking.hold_expires_at,
+        "confirmed_at": booking.confirmed_at,
+        "cancelled_at": booking.cancelled_at,
+        "reschedule_count": booking.reschedule_count,
+        "can_reschedule": booking.status in RESCHEDULABLE
+        and booking.reschedule_count < conf.max_reschedules(),
+        "can_cancel": booking.status in CANCELLABLE,
+        "proof_available": booking.status in HAS_PROOF,
+        "payment": _payment(booking),
+    }
+
+
+def _get(request: HttpRequest, code: str) -> Booking:
+    return booking_get_for_owner(account=_user(request), code=code)
+
+
+@router.get(
+    "/availability",
+    response=AvailabilityOut,
+    summary="Free places per session and date (public; unreleased dates say when they open)",
+)
+def get_availability(
+    request: HttpRequest,
+    office: str,
+    start: dt.date,
+    end: dt.date,
+    category: Literal["regular", "percepatan"] = "regular",
+) -> Any:
+    found = office_get_public(code=office)
+    days = availability(office=found, start=start, end=end, category=category)
+    return {
+        "office": found.code,
+        "time_zone": found.timezone,
+        "category": category,
+        "days": [
+            {
+                "date": day.date,
+                "working": day.working,
+                "released": day.released,
+                "opens_at": day.opens_at,
+                "sessions": [{**s.__dict__, "free": s.free} for s in day.sessions],
+            }
+            for day in days
+        ],
+    }
+
+
+@router.get("/bookings", response=list[BookingOut], auth=applicant_auth, summary="My bookings")
+@paginate(PageNumberPagination, page_size=20)
+def list_bookings(request: HttpRequest) -> Any:
+    return [_out(b) for b in bookings_of(account=_user(request))[:200]]
+
+
+@router.post(
+    "/bookings",
+    response={201: BookingOut},
+    auth=applicant_auth,
+    summary="Book a session and hold it until paid (Idempotency-Key header required)",
+    description=(
+        "A retry with the same Idempotency-Key and the same body returns the first booking "
+        "(header Idempotent-Replayed: true) and never books twice; the same key with another "
+        "body is refused with idempotency_key_reused. Errors: session_full, date_not_released, "
+        "date_past, not_working_day, nik_has_active_booking, percepatan_not_allowed, "
+        "walk_in_only, application_incomplete, application_not_found, session_not_found."
+    ),
+)
+def create_booking(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: BookingIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Any:
+    account = _user(request)
+    if not idempotency_key.strip():
+        raise ApplicationError(
+            "idempotency_key_required",
+            _("Send an Idempotency-Key header with every booking request."),
+            status=400,
+        )
+    body = {
+        "application_id": str(payload.application_id),
+        "date": payload.date.isoformat(),
+        "session": payload.session,
+    }
+    application = application_get_for_owner(account=account, public_id=payload.application_id)
+    booking = booking_replay(
+        account=account, key=idempotency_key.strip(), request_hash=request_hash_of(body)
+    )
+    if booking is None:
+        application_require_bookable(application)
+        slot = slot_find(
+            office=application.office,  # type: ignore[arg-type]
+            day=payload.date,
+            session_code=payload.session,
+            category=category_for(application),
+        )
+        booking = booking_create(
+            application=application,
+            slot=slot,
+            account=account,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash_of(body),
+        )
+    if booking.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, _out(booking))
+
+
+@router.get("/bookings/{code}", response=BookingOut, auth=applicant_auth, summary="One booking")
+def get_booking(request: HttpRequest, code: str) -> Any:
+    return _out(_get(request, code))
+
+
+@router.get(
+    "/bookings/{code}/payment",
+    response=PaymentOut,
+    auth=applicant_auth,
+    summary="Payment status of a booking (refresh=true asks the gateway)",
+)
+def get_payment(request: HttpRequest, code: str, refresh: bool = False) -> Any:
+    booking = _get(request, code)
+    if refresh:
+        booking = booking_payment_refresh(booking=booking)
+    payment = _payment(booking)
+    if payment is None:  # pragma: no cover - every booking is created with its bill
+        raise ApplicationError("no_bill", _("This booking has no bill."), status=404)
+    return payment
+
+
+@router.post(
+    "/bookings/{code}/reschedule",
+    response=BookingOut,
+    auth=applicant_auth,
+    summary="Move a booking once, up to the day before",
+)
+def reschedule_booking(request: HttpRequest, code: str, payload: SlotIn) -> Any:
+    account = _user(request)
+    booking = booking_get_for_owner(account=account, code=code)
+    slot = slot_find(
+        office=booking.office, day=payload.date, session_code=payload.session, category=booking.category
+    )
+    return _out(booking_reschedule(booking=booking, slot=slot, actor=account))
+
+
+@router.post(
+    "/bookings/{code}/cancel",
+    response=BookingOut,
+    auth=applicant_auth,
+    summary="Cancel (the place returns to the quota after a delay)",
+)
+def cancel_booking(request: HttpRequest, code: str, payload: CancelIn) -> Any:
+    account = _user(request)
+    booking = booking_get_for_owner(account=account, code=code)
+    return _out(booking_cancel(booking=booking, actor=account, reason=payload.reason))
+
+
+@router.get(
+    "/bookings/{code}/proof.pdf",
+    auth=applicant_auth,
+    summary="Booking proof with QR code (PDF, after payment)",
+    response={200: None},
+)
+def get_proof(request: HttpRequest, code: str) -> HttpResponse:
+    booking = _get(request, code)
+    if booking.status not in HAS_PROOF:
+        raise ApplicationError(
+            "proof_not_available", _("The booking proof is available once the fee is paid."), status=409
+        )
+    response = HttpResponse(proof_pdf(booking), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="loket-{booking.code}.pdf"'
+    return response

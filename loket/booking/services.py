@@ -222,7 +222,9 @@ def request_hash_of(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(account: User, key: str, request_hash: str) -> Booking | None:
+def booking_replay(*, account: User, key: str, request_hash: str) -> Booking | None:
+    """The booking a seen idempotency key produced (replayed=True), None for a new key;
+    the key with a different request is refused."""
     row = IdempotencyKey.objects.filter(account=account, key=key).select_related("booking").first()
     if row is None:
         return None
@@ -353,7 +355,7 @@ def booking_create(
             _("Every booking request needs an idempotency key of at most 100 characters."),
             status=400,
         )
-    replay = _replay(account, key, request_hash)
+    replay = booking_replay(account=account, key=key, request_hash=request_hash)
     if replay is not None:
         return replay
     if application.account_id != account.pk:
@@ -437,7 +439,7 @@ def booking_create(
                 key_row.save(update_fields=["booking", "response"])
                 return booking
         except IntegrityError:
-            replay = _replay(account, key, request_hash)
+            replay = booking_replay(account=account, key=key, request_hash=request_hash)
             if replay is not None:
                 return replay
             if Booking.objects.filter(nik=application.nik, status__in=ACTIVE).exists():

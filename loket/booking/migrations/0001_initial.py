@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0001_initial'),
-        ('offices', '0003_remove_staffrole_staff_role_scope_and_more'),
+        ('offices', '0001_initial'),
         ('payments', '0003_paymentnotification_bill_simulatorpayment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
