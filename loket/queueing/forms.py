@@ -65,3 +65,14 @@ class TransferForm(forms.Form):
     stage = forms.IntegerField(required=False)
     lane = forms.IntegerField(required=False)
     note = forms.CharField(max_length=200, required=False)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Booking code"),
+        max_length=16,
+        help_text=_("On your booking proof, under the QR code. A QR scanner types it for you."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )

@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.applications.models import Application
+from loket.booking.models import Booking
+from loket.booking.selectors import booking_get_for_check_in
+from loket.booking.services import booking_check_in
 from loket.core.audit import audit_record
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError, NotFound
@@ -22,7 +25,15 @@ from loket.core.models import User
 from loket.offices.choices import QuotaCategory, StageCode
 from loket.offices.models import Counter, DailyQuota, Office, Stage
 from loket.offices.selectors import office_require_role
-from loket.queueing.choices import TERMINAL, TRANSITIONS, EventKind, ServiceClass, TicketStatus
+from loket.payments.selectors import age_on
+from loket.queueing.choices import (
+    TERMINAL,
+    TRANSITIONS,
+    EventKind,
+    PriorityCategory,
+    ServiceClass,
+    TicketStatus,
+)
 from loket.queueing.models import (
     CounterLane,
     CounterSession,
@@ -46,6 +57,7 @@ FRONT_DESK_ROLES = [
     Role.KASI,
     Role.HEAD_OF_OFFICE,
 ]
+ELDERLY_AGE = 60
 COUNTER_ROLES = [
     Role.FRONT_DESK,
     Role.BIOMETRICS,
@@ -543,3 +555,92 @@ def ticket_transfer(
             changes={"stage": ticket.stage.code, "lane": ticket.lane.prefix},
         )
     return ticket
+
+
+def _derived_priority(application: Application | None, office: Office) -> str:
+    """Priority that the data itself proves: elderly (60+) or a young child, by birth date."""
+    if application is None or application.birth_date is None:
+        return ""
+    age = age_on(application.birth_date, _local_day(office))
+    if age >= ELDERLY_AGE:
+        return PriorityCategory.ELDERLY
+    if age < queue_config(office).young_child_age:
+        return PriorityCategory.YOUNG_CHILD
+    return ""
+
+
+def booking_check_in_ticket(*, office: Office, code: str, actor: User | None) -> Ticket:
+    """Kiosk or front desk: a paid booking for today becomes a ticket (once; typing the
+    code again gives the same ticket)."""
+    code = code.strip().upper().replace(" ", "")[:16]
+    if not code:
+        raise ApplicationError(
+            "booking_code_required",
+            _("Type the booking code from your booking proof."),
+            fields={"code": _("Required.")},
+        )
+    queue_setup(office)
+    try:
+        booking = booking_get_for_check_in(office=office, code=code)
+    except NotFound:
+        elsewhere = (
+            Booking.objects.filter(code=code)
+            .exclude(office=office)
+            .select_related("office")
+            .first()
+        )
+        if elsewhere is not None:
+            raise ApplicationError(
+                "booking_other_office",
+                _("This booking is for %(office)s, not this office.")
+                % {"office": elsewhere.office.name},
+                fields={"code": _("Booked at another office.")},
+                status=409,
+            ) from None
+        raise ApplicationError(
+            "booking_not_found",
+            _("No booking has the code %(code)s. Check the code on your booking proof.")
+            % {"code": code},
+            fields={"code": _("Unknown code.")},
+            status=404,
+        ) from None
+    day = _local_day(office)
+    existing = (
+        Ticket.objects.filter(office=office, day=day, booking_code=booking.code)
+        .select_related("lane")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    application = booking.application
+    priority = _derived_priority(application, office)
+    if priority:
+        service_class = ServiceClass.PRIORITY
+    elif booking.category == QuotaCategory.PERCEPATAN:
+        service_class = ServiceClass.PERCEPATAN
+    else:
+        service_class = ServiceClass.REGULAR
+    lane = (
+        Lane.objects.filter(office=office, service_class=service_class, is_active=True)
+        .order_by("prefix")
+        .first()
+    )
+    if lane is None:
+        raise ApplicationError(
+            "lane_missing", _("The office has no open lane for this visit; ask at the front desk.")
+        )
+    try:
+        with transaction.atomic():
+            booking_check_in(booking=booking, actor=actor)
+            return ticket_issue(
+                office=office,
+                lane=lane,
+                actor=actor,
+                application=application,
+                booking_code=booking.code,
+                holder_name=application.full_name,
+                priority_category=priority,
+            )
+    except IntegrityError:
+        # The same code checked in at two kiosks at once: the other one won.
+        return Ticket.objects.get(office=office, day=day, booking_code=booking.code)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("staf/tiket/<int:ticket_id>/pindah/", views.ticket_transfer_view, name="ticket_transfer"),
     path("antrian/<str:token>/", views.status, name="status"),
     path("layar/<str:code>/", views.display, name="display"),
+    path("kios/<str:code>/", views.kiosk, name="kiosk"),
 ]

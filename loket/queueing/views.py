@@ -20,7 +20,7 @@ from loket.core.errors import ApplicationError, NotFound
 from loket.core.forms import apply_error
 from loket.offices.models import Counter, Office, Stage
 from loket.offices.selectors import office_get_for_staff, office_get_public, office_require_role
-from loket.queueing.forms import WalkInForm
+from loket.queueing.forms import CheckInForm, WalkInForm
 from loket.queueing.models import CounterSession, Lane, Ticket
 from loket.queueing.selectors import (
     current_ticket,
@@ -32,6 +32,8 @@ from loket.queueing.selectors import (
 )
 from loket.queueing.services import (
     COUNTER_ROLES,
+    FRONT_DESK_ROLES,
+    booking_check_in_ticket,
     call_next,
     counter_close,
     counter_lanes,
@@ -60,8 +62,23 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
     office = office_get_for_staff(user=user, code=code)
     queue_setup(office)
-    form = WalkInForm(request.POST or None, office=office)
-    if request.method == "POST" and form.is_valid():
+    checkin_form = CheckInForm(request.POST if request.POST.get("form") == "checkin" else None)
+    if checkin_form.is_bound and checkin_form.is_valid():
+        office_require_role(user=user, office=office, roles=FRONT_DESK_ROLES)
+        try:
+            ticket = booking_check_in_ticket(
+                office=office, code=checkin_form.cleaned_data["code"], actor=user
+            )
+        except NotFound:
+            raise
+        except ApplicationError as error:
+            apply_error(checkin_form, error)
+        else:
+            return redirect("queueing:ticket_print", ticket_id=ticket.pk)
+    form = WalkInForm(
+        request.POST if request.POST.get("form") == "walk_in" else None, office=office
+    )
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             ticket = walk_in_register(
@@ -103,7 +120,7 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
             "stages": Stage.objects.filter(office=office),
             "lanes": Lane.objects.filter(office=office),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or checkin_form.errors else 200,
     )
 
 
@@ -276,3 +293,35 @@ def display(request: HttpRequest, code: str) -> HttpResponse:
         else "queueing/display.html"
     )
     return render(request, template, context)
+
+
+def kiosk(request: HttpRequest, code: str) -> HttpResponse:
+    """The self-service check-in kiosk: type or scan the booking code, get a ticket."""
+    office = _display_office(request, code)
+    form = CheckInForm(request.POST or None)
+    ticket = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = booking_check_in_ticket(
+                office=office, code=form.cleaned_data["code"], actor=None
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+    context: dict[str, Any] = {
+        "office": office,
+        "form": form,
+        "ticket": ticket,
+        "key": request.GET["key"],
+    }
+    if ticket is not None:
+        status_url = request.build_absolute_uri(
+            reverse("queueing:status", args=[ticket.status_token])
+        )
+        context.update(
+            {
+                "position": ticket_position(ticket),
+                "qr": qr_svg(status_url),
+                "status_url": status_url,
+            }
+        )
+    return render(request, "queueing/kiosk.html", context, status=400 if form.errors else 200)

@@ -12,11 +12,14 @@ class TestQueuePages:
         client.force_login(hall["desk"])
         url = reverse("queueing:front_desk", args=[office.code])
         assert client.get(url).status_code == 200
-        bad = client.post(url, {"lane": hall["lanes"]["C"].pk, "holder_name": "Ibu Tini"})
+        bad = client.post(
+            url, {"form": "walk_in", "lane": hall["lanes"]["C"].pk, "holder_name": "Ibu Tini"}
+        )
         assert bad.status_code == 400 and not Ticket.objects.exists()
         response = client.post(
             url,
             {
+                "form": "walk_in",
                 "lane": hall["lanes"]["C"].pk,
                 "holder_name": "Ibu Tini",
                 "priority_category": "elderly",
