@@ -43,8 +43,8 @@ class BookingEventInline(admin.TabularInline):
     model = BookingEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = ("at", "kind", "from_status", "to_status", "actor", "reason")
+    readonly_fields = ("at", "kind", "from_status", "to_status", "actor", "reason")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

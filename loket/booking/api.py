@@ -233,7 +233,10 @@ def reschedule_booking(request: HttpRequest, code: str, payload: SlotIn) -> Any:
     account = _user(request)
     booking = booking_get_for_owner(account=account, code=code)
     slot = slot_find(
-        office=booking.office, day=payload.date, session_code=payload.session, category=booking.category
+        office=booking.office,
+        day=payload.date,
+        session_code=payload.session,
+        category=booking.category,
     )
     return _out(booking_reschedule(booking=booking, slot=slot, actor=account))
 
@@ -260,7 +263,9 @@ def get_proof(request: HttpRequest, code: str) -> HttpResponse:
     booking = _get(request, code)
     if booking.status not in HAS_PROOF:
         raise ApplicationError(
-            "proof_not_available", _("The booking proof is available once the fee is paid."), status=409
+            "proof_not_available",
+            _("The booking proof is available once the fee is paid."),
+            status=409,
         )
     response = HttpResponse(proof_pdf(booking), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="loket-{booking.code}.pdf"'

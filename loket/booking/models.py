@@ -35,9 +35,7 @@ class ReleaseRule(TimeStampedModel):
         "offices.Office", on_delete=models.CASCADE, related_name="release_rule"
     )
     kind = models.CharField(_("schedule"), max_length=8, choices=ReleaseKind.choices)
-    weekday = models.PositiveSmallIntegerField(
-        _("weekday (weekly)"), choices=WEEKDAYS, default=4
-    )
+    weekday = models.PositiveSmallIntegerField(_("weekday (weekly)"), choices=WEEKDAYS, default=4)
     time = models.TimeField(_("release time (local)"))
     periods_ahead = models.PositiveSmallIntegerField(
         _("weeks or months released"),

@@ -69,7 +69,9 @@ def proof_pdf(booking: Booking) -> bytes:
     y -= 4 * mm
     pdf.setFont("Helvetica", 8.5)
     for line in (
-        _("Bring the originals of your documents (e-KTP, family card, birth certificate or diploma or marriage book, old passport)."),
+        _(
+            "Bring the originals of your documents (e-KTP, family card, birth certificate or diploma or marriage book, old passport)."
+        ),
         _("A booking is personal and free of charge beyond the PNBP fee; never pay a broker."),
     ):
         pdf.drawString(15 * mm, y, line[:110])

@@ -44,8 +44,8 @@ def _moment(rule: ReleaseRule, day: dt.date) -> dt.datetime:
 def opens_at(rule: ReleaseRule, day: dt.date) -> dt.datetime:
     """The moment `day` (an office-local date) becomes bookable."""
     if rule.kind == ReleaseKind.WEEKLY:
-        release_day = _monday(day) - dt.timedelta(weeks=rule.periods_ahead) + dt.timedelta(
-            days=rule.weekday
+        release_day = (
+            _monday(day) - dt.timedelta(weeks=rule.periods_ahead) + dt.timedelta(days=rule.weekday)
         )
         return _moment(rule, release_day)
     year, month = _add_months(day.year, day.month, -rule.periods_ahead)

@@ -21,13 +21,17 @@ MAX_RANGE_DAYS = 62
 
 
 def release_rule_of(office: Office) -> ReleaseRule | None:
-    rule = ReleaseRule.objects.filter(office=office, is_active=True).select_related("office").first()
+    rule = (
+        ReleaseRule.objects.filter(office=office, is_active=True).select_related("office").first()
+    )
     if rule is not None:
         rule.office = office  # the caller's instance (time zone, closures) is the same row
     return rule
 
 
-def date_opens_at(office: Office, day: dt.date, rule: ReleaseRule | None = None) -> dt.datetime | None:
+def date_opens_at(
+    office: Office, day: dt.date, rule: ReleaseRule | None = None
+) -> dt.datetime | None:
     """When `day` opens for booking at `office`; None when the office has no release rule."""
     rule = rule if rule is not None else release_rule_of(office)
     return release.opens_at(rule, day) if rule is not None else None
@@ -97,7 +101,9 @@ def availability(
         q.session_id: q.capacity
         for q in DailyQuota.objects.filter(office=office, category=category)
     }
-    sessions = [s for s in ServiceSession.objects.filter(office=office).order_by("starts") if s.pk in plan]
+    sessions = [
+        s for s in ServiceSession.objects.filter(office=office).order_by("starts") if s.pk in plan
+    ]
     rows = {
         (row.date, row.session_id): row
         for row in SlotCapacity.objects.filter(

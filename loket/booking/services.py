@@ -163,7 +163,9 @@ def category_for(application: Application) -> str:
     return QuotaCategory.PERCEPATAN
 
 
-def _require_bookable_date(office: Office, day: dt.date, session: ServiceSession, now: dt.datetime) -> None:
+def _require_bookable_date(
+    office: Office, day: dt.date, session: ServiceSession, now: dt.datetime
+) -> None:
     if session_start(office, day, session) <= now:
         raise ApplicationError(
             "date_past", _("This session has already started or is in the past."), status=409
@@ -197,7 +199,9 @@ def slot_find(*, office: Office, day: dt.date, session_code: str, category: str)
     session = ServiceSession.objects.filter(office=office, code=session_code).first()
     if session is None:
         raise NotFound("session_not_found", _("This office has no such session."))
-    slot = SlotCapacity.objects.filter(office=office, date=day, session=session, category=category).first()
+    slot = SlotCapacity.objects.filter(
+        office=office, date=day, session=session, category=category
+    ).first()
     if slot is None:
         _require_bookable_date(office, day, session, timezone.now())
         capacity_materialise(office=office, day=day)
@@ -404,8 +408,12 @@ def booking_create(
                 bill = bill_issue(
                     amount=quote.total,
                     lines=[
-                        {"item": line.item, "label": str(line.label), "amount": line.amount,
-                         "regulation": line.regulation}
+                        {
+                            "item": line.item,
+                            "label": str(line.label),
+                            "amount": line.amount,
+                            "regulation": line.regulation,
+                        }
                         for line in quote.lines
                     ],
                     billing_date=quote.billing_date,
@@ -432,7 +440,11 @@ def booking_create(
                     kind=EventKind.CREATED,
                     before="",
                     actor=account,
-                    data={"slot": slot.pk, "date": str(slot.date), "billing_code": bill.billing_code},
+                    data={
+                        "slot": slot.pk,
+                        "date": str(slot.date),
+                        "billing_code": bill.billing_code,
+                    },
                 )
                 key_row.booking = booking
                 key_row.response = {"booking": booking.code}
@@ -455,7 +467,9 @@ def booking_create(
 def _nik_taken() -> ApplicationError:
     return ApplicationError(
         "nik_has_active_booking",
-        _("This person (NIK) already has an active booking. Cancel it or let it lapse before booking again."),
+        _(
+            "This person (NIK) already has an active booking. Cancel it or let it lapse before booking again."
+        ),
         status=409,
     )
 
@@ -523,10 +537,13 @@ def booking_cancel(*, booking: Booking, actor: User | None, reason: str = "") ->
     """Cancel; the place returns to the quota after LOKET_CANCEL_RETURN_DELAY_MINUTES."""
     now = timezone.now()
     with transaction.atomic():
-        if booking.bill is not None and booking.status == BookingStatus.HELD:
-            # Bill first (lock order); if it was paid a moment ago, cancel a confirmed one.
-            if not bill_close(bill=booking.bill, to=BillStatus.CANCELLED, actor=actor):
-                booking.refresh_from_db()
+        # Bill first (lock order); if it was paid a moment ago, a confirmed one is cancelled.
+        if (
+            booking.bill is not None
+            and booking.status == BookingStatus.HELD
+            and not bill_close(bill=booking.bill, to=BillStatus.CANCELLED, actor=actor)
+        ):
+            booking.refresh_from_db()
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         booking.status = current.status
         if booking.status not in CANCELLABLE:
@@ -538,7 +555,9 @@ def booking_cancel(*, booking: Booking, actor: User | None, reason: str = "") ->
             )
         if session_start(booking.office, booking.slot.date, booking.slot.session) <= now:
             raise ApplicationError(
-                "booking_past", _("The visit has already started; it cannot be cancelled."), status=409
+                "booking_past",
+                _("The visit has already started; it cannot be cancelled."),
+                status=409,
             )
         _transition(
             booking,
@@ -561,7 +580,9 @@ def booking_reschedule(*, booking: Booking, slot: SlotCapacity, actor: User | No
     now = timezone.now()
     office = booking.office
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("slot__session").get(pk=booking.pk)
+        current = (
+            Booking.objects.select_for_update().select_related("slot__session").get(pk=booking.pk)
+        )
         if current.status not in RESCHEDULABLE:
             raise ApplicationError(
                 "not_reschedulable",
@@ -605,7 +626,9 @@ def booking_reschedule(*, booking: Booking, slot: SlotCapacity, actor: User | No
             pk=current.pk, status=current.status, reschedule_count=current.reschedule_count
         ).update(slot=slot, reschedule_count=F("reschedule_count") + 1, updated_at=now)
         if won != 1:  # pragma: no cover - the row is locked above
-            raise ApplicationError("booking_changed", _("The booking changed meanwhile."), status=409)
+            raise ApplicationError(
+                "booking_changed", _("The booking changed meanwhile."), status=409
+            )
         booking.refresh_from_db()
         _event(
             booking,
@@ -655,7 +678,9 @@ def holds_expire(*, now: dt.datetime | None = None) -> int:
         if booking.bill is not None and bill_reconcile(bill=booking.bill):
             continue
         with transaction.atomic():
-            if booking.bill is not None and not bill_close(bill=booking.bill, to=BillStatus.EXPIRED):
+            if booking.bill is not None and not bill_close(
+                bill=booking.bill, to=BillStatus.EXPIRED
+            ):
                 continue  # paid or closed by someone else a moment ago
             won = Booking.objects.filter(pk=booking.pk, status=BookingStatus.HELD).update(
                 status=BookingStatus.EXPIRED, holds_place=False, updated_at=now
@@ -717,7 +742,10 @@ def no_shows_record(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             try:
                 _transition(
-                    booking, to=BookingStatus.NO_SHOW, kind=EventKind.NO_SHOW, actor=None,
+                    booking,
+                    to=BookingStatus.NO_SHOW,
+                    kind=EventKind.NO_SHOW,
+                    actor=None,
                     reason="visit day over without check-in",
                 )
             except ApplicationError:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.applications.models import Application
 from loket.applications.selectors import application_get_for_owner, application_require_bookable
+from loket.booking import release
 from loket.booking.choices import CANCELLABLE, HAS_PROOF, RESCHEDULABLE, BookingStatus
 from loket.booking.forms import CancelForm, ConfirmForm, SlotChoiceForm, week_start
 from loket.booking.models import Booking
@@ -33,7 +34,6 @@ from loket.booking.selectors import (
     bookings_of,
     release_rule_of,
 )
-from loket.booking import release
 from loket.booking.services import (
     booking_cancel,
     booking_create,
@@ -64,7 +64,9 @@ def verified(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def _calendar_context(request: HttpRequest, application: Application, category: str) -> dict[str, Any]:
+def _calendar_context(
+    request: HttpRequest, application: Application, category: str
+) -> dict[str, Any]:
     office = application.office
     assert office is not None
     now = timezone.now()
@@ -173,14 +175,18 @@ def confirm(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @verified
 def booking_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "booking/list.html", {"bookings": bookings_of(account=request_user(request))[:50]})
+    return render(
+        request, "booking/list.html", {"bookings": bookings_of(account=request_user(request))[:50]}
+    )
 
 
 def _next_step(booking: Booking) -> str:
     if booking.status == BookingStatus.HELD:
         return _("Pay the fee with the billing code before the deadline, or the booking lapses.")
     if booking.status == BookingStatus.CONFIRMED:
-        return _("Come to the office on your date with the booking proof and the originals of your documents.")
+        return _(
+            "Come to the office on your date with the booking proof and the originals of your documents."
+        )
     if booking.status == BookingStatus.CHECKED_IN:
         return _("Follow your queue ticket at the office.")
     if booking.status == BookingStatus.EXPIRED:
@@ -286,7 +292,9 @@ def reschedule(request: HttpRequest, code: str) -> HttpResponse:
             except ApplicationError as exc:
                 error = exc
         else:
-            error = ApplicationError("invalid_input", _("Choose a date and a session on the calendar."))
+            error = ApplicationError(
+                "invalid_input", _("Choose a date and a session on the calendar.")
+            )
     context = {
         "booking": booking,
         "application": booking.application,

@@ -131,7 +131,9 @@ def _refuse_unpayable(bill: Bill) -> None:
         )
     if bill.status == BillStatus.CANCELLED:
         raise ApplicationError(
-            "bill_cancelled", _("This billing code was cancelled; the payment is refused."), status=409
+            "bill_cancelled",
+            _("This billing code was cancelled; the payment is refused."),
+            status=409,
         )
 
 
@@ -152,7 +154,9 @@ def bill_mark_paid(
         if bill.status == BillStatus.PAID:
             if bill.ntpn == ntpn:
                 return False
-            logger.error("Second payment of %s with NTPN %s (first %s)", billing_code, ntpn, bill.ntpn)
+            logger.error(
+                "Second payment of %s with NTPN %s (first %s)", billing_code, ntpn, bill.ntpn
+            )
             raise ApplicationError(
                 "bill_already_paid", _("This billing code is already paid."), status=409
             )
@@ -201,9 +205,7 @@ def bill_close(*, bill: Bill, to: str, actor: User | None = None) -> bool:
     won = Bill.objects.filter(pk=bill.pk, status=BillStatus.ISSUED).update(status=to, closed_at=now)
     if won:
         bill.status, bill.closed_at = to, now
-        audit_record(
-            actor=actor, action=f"bill.{to}", target=bill, office_code=bill.office_code
-        )
+        audit_record(actor=actor, action=f"bill.{to}", target=bill, office_code=bill.office_code)
     return bool(won)
 
 

@@ -57,7 +57,11 @@ class SimulatorGateway:
         if row is None:
             return GatewayPayment(paid=False)
         return GatewayPayment(
-            paid=True, amount=row.amount, ntpn=row.ntpn, paid_at=row.created_at, event_id=row.event_id
+            paid=True,
+            amount=row.amount,
+            ntpn=row.ntpn,
+            paid_at=row.created_at,
+            event_id=row.event_id,
         )
 
 
@@ -74,7 +78,9 @@ class SimulatorResult:
     callback_body: dict
 
 
-def callback_body(*, billing_code: str, amount: int, outcome: str, ntpn: str, event_id: str) -> bytes:
+def callback_body(
+    *, billing_code: str, amount: int, outcome: str, ntpn: str, event_id: str
+) -> bytes:
     payload = {
         "event_id": event_id,
         "billing_code": billing_code,
@@ -130,7 +136,9 @@ def simulator_pay(*, billing_code: str, outcome: str) -> SimulatorResult:
     ):
         raise ApplicationError(
             "bill_expired",
-            _("This billing code has expired and can no longer be paid. Book again for a new code."),
+            _(
+                "This billing code has expired and can no longer be paid. Book again for a new code."
+            ),
             status=409,
         )
     if bill.status == BillStatus.CANCELLED:
@@ -138,7 +146,9 @@ def simulator_pay(*, billing_code: str, outcome: str) -> SimulatorResult:
             "bill_cancelled", _("This billing code was cancelled and cannot be paid."), status=409
         )
     if bill.status == BillStatus.PAID:
-        raise ApplicationError("bill_already_paid", _("This billing code is already paid."), status=409)
+        raise ApplicationError(
+            "bill_already_paid", _("This billing code is already paid."), status=409
+        )
 
     event_id = "sim-" + uuid.uuid4().hex
     bank_outcome = "paid" if outcome in ("paid", "timeout") else "failed"
@@ -161,7 +171,11 @@ def simulator_pay(*, billing_code: str, outcome: str) -> SimulatorResult:
         logger.info("SIMULATOR callback for %s withheld (timeout)", billing_code)
         return SimulatorResult(outcome=outcome, callback_status=None, callback_body={})
     body = callback_body(
-        billing_code=billing_code, amount=bill.amount, outcome=bank_outcome, ntpn=ntpn, event_id=event_id
+        billing_code=billing_code,
+        amount=bill.amount,
+        outcome=bank_outcome,
+        ntpn=ntpn,
+        event_id=event_id,
     )
     status, answer = deliver_callback(body)
     if 200 <= status < 300:

@@ -68,6 +68,12 @@ def simulator_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "payments/simulator.html",
-        {"form": form, "bill": bill, "result": result, "error": error, "mode": conf.simulator_mode()},
+        {
+            "form": form,
+            "bill": bill,
+            "result": result,
+            "error": error,
+            "mode": conf.simulator_mode(),
+        },
         status=status,
     )

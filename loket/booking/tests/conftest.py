@@ -1,4 +1,5 @@
 import datetime as dt
+
 import pytest
 
 from loket.booking.tests.factories import book_for, setup_booking_office, verified_application

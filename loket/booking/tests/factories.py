@@ -33,7 +33,9 @@ def setup_booking_office(
         ),
     }
     for session in sessions.values():
-        DailyQuota.objects.create(office=office, session=session, category="regular", capacity=regular)
+        DailyQuota.objects.create(
+            office=office, session=session, category="regular", capacity=regular
+        )
         DailyQuota.objects.create(
             office=office, session=session, category="percepatan", capacity=percepatan
         )

@@ -29,7 +29,11 @@ def api(client, application):
 
 
 def body(application, day=WED, session="pagi"):
-    return {"application_id": str(application.public_id), "date": day.isoformat(), "session": session}
+    return {
+        "application_id": str(application.public_id),
+        "date": day.isoformat(),
+        "session": session,
+    }
 
 
 def error_code(response):
@@ -38,24 +42,40 @@ def error_code(response):
 
 class TestAvailability:
     def test_public_and_shows_release_times(self, client, office, now):
-        r = client.get(f"{BASE}/availability", {"office": office.code, "start": "2025-03-10", "end": "2025-03-23"})
+        r = client.get(
+            f"{BASE}/availability",
+            {"office": office.code, "start": "2025-03-10", "end": "2025-03-23"},
+        )
         assert r.status_code == 200
         days = {d["date"]: d for d in r.json()["days"]}
         wed = days["2025-03-12"]
         assert wed["released"] and wed["working"]
-        assert [(s["code"], s["free"], s["bookable"]) for s in wed["sessions"]] == [("pagi", 5, True), ("siang", 5, True)]
+        assert [(s["code"], s["free"], s["bookable"]) for s in wed["sessions"]] == [
+            ("pagi", 5, True),
+            ("siang", 5, True),
+        ]
         assert days["2025-03-15"]["working"] is False
         nxt = days["2025-03-19"]
         assert not nxt["released"] and nxt["opens_at"] == "2025-03-14T14:00:00+07:00"
 
     def test_bad_inputs(self, client, office, now):
-        r = client.get(f"{BASE}/availability", {"office": "NOPE", "start": "2025-03-10", "end": "2025-03-11"})
+        r = client.get(
+            f"{BASE}/availability", {"office": "NOPE", "start": "2025-03-10", "end": "2025-03-11"}
+        )
         assert r.status_code == 404 and error_code(r) == "office_not_found"
-        r = client.get(f"{BASE}/availability", {"office": office.code, "start": "2025-03-10", "end": "2025-09-11"})
+        r = client.get(
+            f"{BASE}/availability",
+            {"office": office.code, "start": "2025-03-10", "end": "2025-09-11"},
+        )
         assert r.status_code == 422 and error_code(r) == "date_range_too_long"
-        r = client.get(f"{BASE}/availability", {"office": office.code, "start": "2025-03-10", "end": "2025-03-01"})
+        r = client.get(
+            f"{BASE}/availability",
+            {"office": office.code, "start": "2025-03-10", "end": "2025-03-01"},
+        )
         assert error_code(r) == "date_range_invalid"
-        r = client.get(f"{BASE}/availability", {"office": office.code, "start": "x", "end": "2025-03-01"})
+        r = client.get(
+            f"{BASE}/availability", {"office": office.code, "start": "x", "end": "2025-03-01"}
+        )
         assert r.status_code == 422 and error_code(r) == "invalid_input"
 
 
@@ -115,7 +135,12 @@ class TestCreate:
         assert r.status_code == 409 and error_code(r) == "session_full"
 
     def test_malformed_body(self, api, application):
-        r = api("post", "/bookings", {"application_id": "nope", "date": "2025-02-30", "session": "pagi"}, key="k")
+        r = api(
+            "post",
+            "/bookings",
+            {"application_id": "nope", "date": "2025-02-30", "session": "pagi"},
+            key="k",
+        )
         assert r.status_code == 422 and error_code(r) == "invalid_input"
         assert set(r.json()["error"]["fields"]) >= {"application_id", "date"}
 
@@ -125,8 +150,11 @@ class TestCreate:
         application = ApplicationFactory(office=office)
         token = api_token_issue(user=application.account)
         r = client.post(
-            f"{BASE}/bookings", body(application), content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="k",
+            f"{BASE}/bookings",
+            body(application),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+            HTTP_IDEMPOTENCY_KEY="k",
         )
         assert r.status_code == 403 and error_code(r) == "email_not_verified"
 
@@ -142,16 +170,26 @@ class TestLifecycle:
         assert r.json()["count"] == 1 and r.json()["items"][0]["code"] == code
 
         booking = Booking.objects.get(code=code)
-        bill_mark_paid(billing_code=booking.bill.billing_code, amount=booking.bill.amount, ntpn="NTPN0001")
+        bill_mark_paid(
+            billing_code=booking.bill.billing_code, amount=booking.bill.amount, ntpn="NTPN0001"
+        )
         payment = api("get", f"/bookings/{code}/payment").json()
         assert payment["status"] == "paid" and payment["ntpn"] == "NTPN0001"
         r = api("get", f"/bookings/{code}/proof.pdf")
         assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
         assert r.content.startswith(b"%PDF")
 
-        r = api("post", f"/bookings/{code}/reschedule", {"date": THU.isoformat(), "session": "siang"})
-        assert r.status_code == 200 and r.json()["date"] == THU.isoformat() and r.json()["reschedule_count"] == 1
-        r = api("post", f"/bookings/{code}/reschedule", {"date": WED.isoformat(), "session": "pagi"})
+        r = api(
+            "post", f"/bookings/{code}/reschedule", {"date": THU.isoformat(), "session": "siang"}
+        )
+        assert (
+            r.status_code == 200
+            and r.json()["date"] == THU.isoformat()
+            and r.json()["reschedule_count"] == 1
+        )
+        r = api(
+            "post", f"/bookings/{code}/reschedule", {"date": WED.isoformat(), "session": "pagi"}
+        )
         assert r.status_code == 409 and error_code(r) == "reschedule_used"
 
         r = api("post", f"/bookings/{code}/cancel", {"reason": "sick"})
@@ -176,7 +214,11 @@ class TestLifecycle:
             ("get", f"/bookings/{other.code}/payment", None),
             ("get", f"/bookings/{other.code}/proof.pdf", None),
             ("post", f"/bookings/{other.code}/cancel", {}),
-            ("post", f"/bookings/{other.code}/reschedule", {"date": THU.isoformat(), "session": "pagi"}),
+            (
+                "post",
+                f"/bookings/{other.code}/reschedule",
+                {"date": THU.isoformat(), "session": "pagi"},
+            ),
         ]:
             r = api(method, path, payload)
             assert r.status_code == 404, path

@@ -46,8 +46,12 @@ def test_weekly_rule_with_two_weeks(office_wib):
     setup_booking_office(office_wib, weekday=0, time=dt.time(8), periods_ahead=2)
     rule = ReleaseRule.objects.get(office=office_wib)
     tz = ZoneInfo("Asia/Jakarta")
-    assert release.released_until(rule, dt.datetime(2025, 3, 10, 7, 59, tzinfo=tz)) == dt.date(2025, 3, 23)
-    assert release.released_until(rule, dt.datetime(2025, 3, 10, 8, 0, tzinfo=tz)) == dt.date(2025, 3, 30)
+    assert release.released_until(rule, dt.datetime(2025, 3, 10, 7, 59, tzinfo=tz)) == dt.date(
+        2025, 3, 23
+    )
+    assert release.released_until(rule, dt.datetime(2025, 3, 10, 8, 0, tzinfo=tz)) == dt.date(
+        2025, 3, 30
+    )
     assert release.next_release(rule, dt.datetime(2025, 3, 10, 8, 0, tzinfo=tz)) == dt.datetime(
         2025, 3, 17, 8, 0, tzinfo=tz
     )
@@ -58,12 +62,20 @@ def test_monthly_rule_last_working_day(office_wita):
     rule = ReleaseRule.objects.get(office=office_wita)
     tz = ZoneInfo("Asia/Makassar")
     # Friday 31 October 2025 is the last working day of the month.
-    assert release.released_until(rule, dt.datetime(2025, 10, 31, 8, 59, tzinfo=tz)) == dt.date(2025, 10, 31)
-    assert release.released_until(rule, dt.datetime(2025, 10, 31, 9, 0, tzinfo=tz)) == dt.date(2025, 11, 30)
-    assert release.opens_at(rule, dt.date(2025, 11, 20)) == dt.datetime(2025, 10, 31, 9, 0, tzinfo=tz)
+    assert release.released_until(rule, dt.datetime(2025, 10, 31, 8, 59, tzinfo=tz)) == dt.date(
+        2025, 10, 31
+    )
+    assert release.released_until(rule, dt.datetime(2025, 10, 31, 9, 0, tzinfo=tz)) == dt.date(
+        2025, 11, 30
+    )
+    assert release.opens_at(rule, dt.date(2025, 11, 20)) == dt.datetime(
+        2025, 10, 31, 9, 0, tzinfo=tz
+    )
     # A closure on the 31st moves the release to Thursday the 30th.
     OfficeClosure.objects.create(office=office_wita, date=dt.date(2025, 10, 31), reason="Banjir")
-    assert release.opens_at(rule, dt.date(2025, 11, 20)) == dt.datetime(2025, 10, 30, 9, 0, tzinfo=tz)
+    assert release.opens_at(rule, dt.date(2025, 11, 20)) == dt.datetime(
+        2025, 10, 30, 9, 0, tzinfo=tz
+    )
     # A month ending on a weekend releases on its last weekday (Fri 29 Aug 2025... Sun 31).
     assert release.opens_at(rule, dt.date(2025, 9, 10)).date() == dt.date(2025, 8, 29)
 
@@ -74,7 +86,8 @@ def test_opens_at_and_released_until_agree(office_wit, kind):
     rule = ReleaseRule.objects.get(office=office_wit)
     tz = office_wit.tz
     moments = [
-        dt.datetime(2025, 10, 1, 0, 0, tzinfo=tz) + dt.timedelta(hours=h) for h in range(0, 24 * 75, 17)
+        dt.datetime(2025, 10, 1, 0, 0, tzinfo=tz) + dt.timedelta(hours=h)
+        for h in range(0, 24 * 75, 17)
     ]
     days = [dt.date(2025, 10, 1) + dt.timedelta(days=i) for i in range(0, 120, 5)]
     opens = {day: release.opens_at(rule, day) for day in days}

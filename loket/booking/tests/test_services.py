@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 
 def pay(booking):
     bill_mark_paid(
-        billing_code=booking.bill.billing_code, amount=booking.bill.amount, ntpn="SIMTEST" + booking.code
+        billing_code=booking.bill.billing_code,
+        amount=booking.bill.amount,
+        ntpn="SIMTEST" + booking.code,
     )
     booking.refresh_from_db()
     return booking
@@ -53,7 +55,9 @@ class TestCreate:
         assert booking.hold_expires_at - booking.created_at == dt.timedelta(minutes=120)
         assert used(booking.slot) == 1
         assert list(booking.events.values_list("kind", flat=True)) == [EventKind.CREATED]
-        assert AuditEntry.objects.filter(action="booking.created", target_id=str(booking.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="booking.created", target_id=str(booking.pk)
+        ).exists()
 
     def test_hold_minutes_configurable(self, application, book, settings):
         settings.LOKET_PAYMENT_HOLD_MINUTES = 30
@@ -173,8 +177,11 @@ class TestCreate:
         slot = slot_find(office=office_wita, day=WED, session_code="pagi", category="regular")
         with pytest.raises(ApplicationError) as info:
             booking_create(
-                application=application, slot=slot, account=application.account,
-                idempotency_key="k", request_hash="h",
+                application=application,
+                slot=slot,
+                account=application.account,
+                idempotency_key="k",
+                request_hash="h",
             )
         assert info.value.code == "slot_mismatch"
 
@@ -200,11 +207,16 @@ class TestIdempotency:
         assert info.value.code == "idempotency_key_reused"
 
     def test_key_required(self, application, now):
-        slot = slot_find(office=application.office, day=WED, session_code="pagi", category="regular")
+        slot = slot_find(
+            office=application.office, day=WED, session_code="pagi", category="regular"
+        )
         with pytest.raises(ApplicationError) as info:
             booking_create(
-                application=application, slot=slot, account=application.account,
-                idempotency_key=" ", request_hash=request_hash_of({}),
+                application=application,
+                slot=slot,
+                account=application.account,
+                idempotency_key=" ",
+                request_hash=request_hash_of({}),
             )
         assert info.value.code == "idempotency_key_required"
 
@@ -239,7 +251,9 @@ class TestHolds:
         booking.refresh_from_db()
         assert booking.status == BookingStatus.EXPIRED
 
-    def test_payment_after_the_deadline_refused_even_before_expiry_runs(self, application, book, time_machine):
+    def test_payment_after_the_deadline_refused_even_before_expiry_runs(
+        self, application, book, time_machine
+    ):
         booking = book(application)
         time_machine.shift(dt.timedelta(minutes=121))
         with pytest.raises(ApplicationError) as info:
@@ -263,7 +277,9 @@ class TestHolds:
         assert f"/akun/pemesanan/{booking.code}/bukti/" in message.body
         # paying again with the same NTPN is a no-op
         assert not bill_mark_paid(
-            billing_code=booking.bill.billing_code, amount=booking.bill.amount, ntpn=booking.bill.ntpn
+            billing_code=booking.bill.billing_code,
+            amount=booking.bill.amount,
+            ntpn=booking.bill.ntpn,
         )
 
     def test_wrong_amount_refused(self, application, book):
@@ -316,12 +332,16 @@ class TestReschedule:
     def test_moves_the_place_once(self, application, book):
         booking = pay(book(application))
         old = booking.slot
-        target = slot_find(office=application.office, day=THU, session_code="siang", category="regular")
+        target = slot_find(
+            office=application.office, day=THU, session_code="siang", category="regular"
+        )
         booking_reschedule(booking=booking, slot=target, actor=application.account)
         assert booking.slot_id == target.pk and booking.reschedule_count == 1
         assert used(old) == 0 and used(target) == 1
         assert booking.events.filter(kind=EventKind.RESCHEDULED).count() == 1
-        back = slot_find(office=application.office, day=WED, session_code="pagi", category="regular")
+        back = slot_find(
+            office=application.office, day=WED, session_code="pagi", category="regular"
+        )
         with pytest.raises(ApplicationError) as info:
             booking_reschedule(booking=booking, slot=back, actor=None)
         assert info.value.code == "reschedule_used"
@@ -329,12 +349,21 @@ class TestReschedule:
 
     def test_not_on_the_day(self, application, book, time_machine):
         booking = pay(book(application, day=WED, session="siang"))
-        target = slot_find(office=application.office, day=THU, session_code="pagi", category="regular")
+        target = slot_find(
+            office=application.office, day=THU, session_code="pagi", category="regular"
+        )
         time_machine.move_to("2025-03-11 23:59 +07:00", tick=False)
         booking_reschedule(booking=booking, slot=target, actor=None)  # the day before: fine
-        booking2 = pay(book(verified_application(office=application.office), day=THU, session="siang"))
+        booking2 = pay(
+            book(verified_application(office=application.office), day=THU, session="siang")
+        )
         time_machine.move_to("2025-03-13 00:01 +07:00", tick=False)
-        friday = slot_find(office=application.office, day=dt.date(2025, 3, 14), session_code="pagi", category="regular")
+        friday = slot_find(
+            office=application.office,
+            day=dt.date(2025, 3, 14),
+            session_code="pagi",
+            category="regular",
+        )
         with pytest.raises(ApplicationError) as info:
             booking_reschedule(booking=booking2, slot=friday, actor=None)
         assert info.value.code == "reschedule_too_late"
@@ -355,8 +384,13 @@ class TestReschedule:
         with pytest.raises(ApplicationError) as info:
             booking_reschedule(
                 booking=booking,
-                slot=SlotCapacity(office=application.office, date=NEXT_WED, session=booking.slot.session,
-                                  category="regular", pk=10**9),
+                slot=SlotCapacity(
+                    office=application.office,
+                    date=NEXT_WED,
+                    session=booking.slot.session,
+                    category="regular",
+                    pk=10**9,
+                ),
                 actor=None,
             )
         assert info.value.code == "date_not_released"
@@ -401,7 +435,11 @@ class TestRelease:
         assert not SlotCapacity.objects.filter(date__gte=dt.date(2025, 3, 17)).exists()
         time_machine.move_to("2025-03-14 14:00 +07:00", tick=False)
         quotas_release()
-        dates = set(SlotCapacity.objects.filter(date__gte=dt.date(2025, 3, 17)).values_list("date", flat=True))
+        dates = set(
+            SlotCapacity.objects.filter(date__gte=dt.date(2025, 3, 17)).values_list(
+                "date", flat=True
+            )
+        )
         assert dates == {dt.date(2025, 3, 17) + dt.timedelta(days=i) for i in range(5)}
 
 

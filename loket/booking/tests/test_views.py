@@ -74,11 +74,17 @@ def test_whole_flow_without_javascript(signed_in, application):
 
     r = signed_in.get(reverse("booking:reschedule", args=[booking.code]))
     assert b'data-testid="choose-2025-03-13-siang"' in r.content
-    r = signed_in.post(reverse("booking:reschedule", args=[booking.code]), {"date": THU.isoformat(), "session": "siang"})
+    r = signed_in.post(
+        reverse("booking:reschedule", args=[booking.code]),
+        {"date": THU.isoformat(), "session": "siang"},
+    )
     assert r.status_code == 302
     booking.refresh_from_db()
     assert booking.slot.date == THU
-    r = signed_in.post(reverse("booking:reschedule", args=[booking.code]), {"date": WED.isoformat(), "session": "pagi"})
+    r = signed_in.post(
+        reverse("booking:reschedule", args=[booking.code]),
+        {"date": WED.isoformat(), "session": "pagi"},
+    )
     assert r.status_code == 409 and b'data-code="reschedule_used"' in r.content
 
     r = signed_in.post(reverse("booking:cancel", args=[booking.code]), {"reason": ""})

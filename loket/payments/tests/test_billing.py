@@ -30,7 +30,9 @@ def held(office_wib, time_machine):
 
 
 def post_callback(client, body: bytes, signature: str):
-    return client.post(CALLBACK, body, content_type="application/json", HTTP_X_LOKET_SIGNATURE=signature)
+    return client.post(
+        CALLBACK, body, content_type="application/json", HTTP_X_LOKET_SIGNATURE=signature
+    )
 
 
 def test_billing_codes_are_15_digits_with_a_check_digit():
@@ -98,7 +100,9 @@ class TestSimulatorRoundTrip:
 
     def test_forced_failure_mode(self, held, settings):
         settings.LOKET_PAYMENT_SIMULATOR_MODE = "fail"
-        assert simulator_pay(billing_code=held.bill.billing_code, outcome="paid").outcome == "failed"
+        assert (
+            simulator_pay(billing_code=held.bill.billing_code, outcome="paid").outcome == "failed"
+        )
         held.refresh_from_db()
         assert held.status == "held"
 
@@ -123,22 +127,29 @@ class TestSimulatorRoundTrip:
 
     def test_simulator_page_refuses_an_expired_code(self, held, client, time_machine):
         time_machine.shift(dt.timedelta(hours=2, minutes=1))
-        r = client.post("/simulator-pembayaran/", {"billing_code": held.bill.billing_code, "outcome": "paid"})
+        r = client.post(
+            "/simulator-pembayaran/", {"billing_code": held.bill.billing_code, "outcome": "paid"}
+        )
         assert r.status_code == 409 and b'data-code="bill_expired"' in r.content
 
 
 class TestCallbackEndpoint:
     def _body(self, bill, **overrides):
         payload = json.loads(
-            callback_body(billing_code=bill.billing_code, amount=bill.amount, outcome="paid",
-                          ntpn="SIMABC0000000001", event_id="ev-1")
+            callback_body(
+                billing_code=bill.billing_code,
+                amount=bill.amount,
+                outcome="paid",
+                ntpn="SIMABC0000000001",
+                event_id="ev-1",
+            )
         )
         payload.update(overrides)
         return json.dumps(payload).encode()
 
     def test_forged_signature_is_refused(self, held, client):
         body = self._body(held.bill)
-        r = post_callback(client, body, "t=%d,v1=%s" % (int(time.time()), "0" * 64))
+        r = post_callback(client, body, f"t={int(time.time())},v1={'0' * 64}")
         assert r.status_code == 401 and r.json()["error"]["code"] == "bad_signature"
         r = post_callback(client, body, "")
         assert r.status_code == 401

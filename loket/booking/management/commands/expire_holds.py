@@ -16,4 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         lapsed = holds_expire()
         returned = cancelled_places_return()
-        self.stdout.write(f"expire_holds: {lapsed} holds lapsed, {returned} cancelled places returned")
+        self.stdout.write(
+            f"expire_holds: {lapsed} holds lapsed, {returned} cancelled places returned"
+        )

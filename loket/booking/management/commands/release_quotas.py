@@ -8,7 +8,9 @@ from loket.booking.services import quotas_release
 
 
 class Command(BaseCommand):
-    help = "Create capacity rows for every released working date (safe to run twice or concurrently)."
+    help = (
+        "Create capacity rows for every released working date (safe to run twice or concurrently)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = quotas_release()
