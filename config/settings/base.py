@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "loket.booking",
     "loket.queueing",
     "loket.feedback",
+    "loket.reports",
 ]
 
 MIDDLEWARE = [

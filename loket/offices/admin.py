@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from loket.core.choices import NATIONAL_ROLES, Role
 from loket.offices import admin_core  # noqa: F401  (registers accounts, calendar, audit log)
@@ -18,6 +19,7 @@ from loket.offices.models import (
     Office,
     OfficeClosure,
     OpeningHours,
+    Question,
     ServiceSession,
     StaffRole,
     Stage,
@@ -163,3 +165,32 @@ class StaffRoleAdmin(OfficeScopedAdmin):
             # Office admins cannot hand out national roles.
             kwargs["choices"] = [(r.value, r.label) for r in Role if r not in NATIONAL_ROLES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+@admin.register(Question)
+class QuestionAdmin(OfficeScopedAdmin):
+    """Q&A of an office, edited by its office admins; national Q&A (no office) only by
+    national admins, so an office admin can neither see nor create one."""
+
+    list_display = ["short_question", "office", "sort_order", "is_published"]
+    list_filter = ["is_published", "office"]
+    search_fields = ["question_id", "answer_id", "question_en", "answer_en"]
+    list_editable = ["sort_order", "is_published"]
+    fieldsets = [
+        (None, {"fields": ["office", "sort_order", "is_published"]}),
+        ("Bahasa Indonesia", {"fields": ["question_id", "answer_id"]}),
+        ("English", {"fields": ["question_en", "answer_en"]}),
+    ]
+
+    @admin.display(description=_("question"))
+    def short_question(self, obj: Question) -> str:
+        return obj.question_id[:80]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not national_admin(request) and "office" in form.base_fields:
+            # An empty office would make the question national.
+            form.base_fields["office"].required = True
+        return form

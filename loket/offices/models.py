@@ -62,6 +62,25 @@ class Office(TimeStampedModel):
     offers_percepatan = models.BooleanField(_("offers same-day service"), default=True)
     offers_drive_thru = models.BooleanField(_("offers drive-thru pickup"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Facilities for vulnerable groups, published in the service standard (PermenPANRB
+    # 15/2014, component "sarana, prasarana dan/atau fasilitas").
+    lactation_room = models.BooleanField(_("lactation room"), default=False)
+    play_area = models.BooleanField(_("children's play area"), default=False)
+    wheelchair = models.BooleanField(_("wheelchair available"), default=False)
+    priority_counter = models.BooleanField(_("priority counter"), default=False)
+    parking = models.BooleanField(_("parking"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    service_pledge = models.TextField(
+        _("service pledge (maklumat pelayanan)"),
+        blank=True,
+        help_text=_("The office's published promise to applicants, shown on its service standard."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("office")
@@ -271,7 +290,10 @@ class StaffRole(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(role__in=sorted(r.value for r in NATIONAL_ROLES), office__isnull=True)
-                    | (~Q(role__in=sorted(r.value for r in NATIONAL_ROLES)) & Q(office__isnull=False))
+                    | (
+                        ~Q(role__in=sorted(r.value for r in NATIONAL_ROLES))
+                        & Q(office__isnull=False)
+                    )
                 ),
                 name="staff_role_scope",
             ),
@@ -287,3 +309,42 @@ class StaffRole(models.Model):
             raise ValidationError({"office": _("A national role is not tied to one office.")})
         if not national and not self.office_id:
             raise ValidationError({"office": _("An office role needs its office.")})
+
+
+class Question(TimeStampedModel):
+    """A question and its answer on the public Q&A page, in Indonesian and English.
+
+    Without an office it is a national question, shown for every office and edited by
+    national admins only.
+    """
+
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        help_text=_("Leave empty for a national question (national admins only)."),
+    )
+    question_id = models.TextField(_("question (Indonesian)"))
+    answer_id = models.TextField(_("answer (Indonesian)"))
+    question_en = models.TextField(_("question (English)"), blank=True)
+    answer_en = models.TextField(_("answer (English)"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        ordering = ["office__name", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        where = self.office.code if self.office is not None else _("national")
+        return f"{where}: {self.question_id[:60]}"
+
+    def clean(self) -> None:
+        if bool(self.question_en.strip()) != bool(self.answer_en.strip()):
+            raise ValidationError(
+                {"answer_en": _("Give the English question and answer together, or neither.")}
+            )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from loket.offices.models import (
     DailyQuota,
     Office,
     OpeningHours,
+    Question,
     ServiceSession,
     StaffRole,
     Stage,
@@ -37,6 +39,14 @@ OFFICES = [
         "office_class": OfficeClass.I_TPI,
         "offers_drive_thru": False,
         "offers_polycarbonate": False,
+        "facilities": {
+            "priority_counter": True,
+            "wheelchair": True,
+            "lactation_room": True,
+            "parking": True,
+            "latitude": "-10.153100",
+            "longitude": "123.628100",
+        },
         "quota": {
             "pagi": {"regular": 60, "percepatan": 10, "priority": 15, "walk_in": 20},
             "siang": {"regular": 40, "percepatan": 0, "priority": 15},
@@ -52,6 +62,16 @@ OFFICES = [
         "office_class": OfficeClass.I_NON_TPI,
         "offers_drive_thru": True,
         "offers_polycarbonate": True,
+        "facilities": {
+            "priority_counter": True,
+            "wheelchair": True,
+            "lactation_room": True,
+            "play_area": True,
+            "accessible_toilet": True,
+            "parking": True,
+            "latitude": "-7.726700",
+            "longitude": "109.009300",
+        },
         "quota": {
             "pagi": {"regular": 70, "percepatan": 15, "priority": 15, "walk_in": 20},
             "siang": {"regular": 50, "percepatan": 0, "priority": 15},
@@ -67,11 +87,66 @@ OFFICES = [
         "office_class": OfficeClass.II_TPI,
         "offers_drive_thru": False,
         "offers_polycarbonate": False,
+        "facilities": {"priority_counter": True, "wheelchair": True, "parking": True},
         "quota": {
             "pagi": {"regular": 30, "percepatan": 5, "priority": 10, "walk_in": 20},
             "siang": {"regular": 20, "percepatan": 0, "priority": 10},
         },
     },
+]
+
+PLEDGE = (
+    "Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan paspor sesuai standar "
+    "pelayanan yang telah ditetapkan, dan apabila tidak menepati janji ini kami siap "
+    "menerima sanksi sesuai peraturan perundang-undangan yang berlaku."
+)
+
+# office code (None: national), order, question and answer in Indonesian, then English
+QUESTIONS: list[tuple[str | None, int, str, str, str, str]] = [
+    (
+        None,
+        1,
+        "Apakah saya harus mendaftar daring sebelum datang?",
+        "Ya, untuk permohonan baru dan penggantian karena habis masa berlaku atau halaman "
+        "penuh: ajukan permohonan dan pilih tanggal kedatangan. Kelompok rentan (lansia, "
+        "penyandang disabilitas, ibu hamil, anak di bawah lima tahun) boleh datang tanpa "
+        "jadwal.",
+        "Do I have to register online before I come?",
+        "Yes, for new passports and renewals of expired or full passports: apply and choose "
+        "a visit date. Vulnerable groups (elderly, people with disabilities, pregnant women, "
+        "children under five) may come without a booking.",
+    ),
+    (
+        None,
+        2,
+        "Paspor saya hilang. Apa yang harus saya lakukan?",
+        "Laporkan kehilangan ke kepolisian, lalu datang ke kantor imigrasi tanpa jadwal "
+        "dengan surat keterangan hilang, e-KTP, kartu keluarga dan akta kelahiran atau "
+        "ijazah. Petugas akan membuat BAP.",
+        "My passport is lost. What should I do?",
+        "Report the loss to the police, then come to the immigration office without a "
+        "booking with the police report, e-KTP, family card and birth certificate or "
+        "diploma. An officer will take a statement (BAP).",
+    ),
+    (
+        None,
+        3,
+        "Apakah biaya dikembalikan jika permohonan ditolak?",
+        "Tidak. Biaya PNBP tidak dikembalikan setelah permohonan ditolak atau jika Anda "
+        "tidak datang.",
+        "Is the fee refunded if the application is refused?",
+        "No. The PNBP fee is not refunded after a refusal or when you do not come.",
+    ),
+    (
+        "CLP",
+        1,
+        "Bagaimana cara mengambil paspor lewat drive-thru?",
+        "Pilih pengambilan drive-thru saat paspor siap, lalu datang pada slot yang dipilih "
+        "dengan bukti pembayaran dan e-KTP. Ada jalur mobil dan jalur sepeda motor.",
+        "How do I pick up my passport at the drive-thru?",
+        "Choose drive-thru pickup when the passport is ready, then come in your chosen slot "
+        "with the payment proof and e-KTP. There is a car lane and a motorbike lane.",
+    ),
 ]
 
 # stage, sequence, standard wait, standard service (minutes)
@@ -114,11 +189,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             offices = [self._office(spec) for spec in OFFICES]
+            self._questions({office.code: office for office in offices})
             accounts = self._staff(offices)
             applicant = self._user("pemohon@" + DOMAIN, "Siti Rahmawati", UserKind.APPLICANT)
             if applicant.email_verified_at is None:
                 applicant.email_verified_at = timezone.now()
                 applicant.save(update_fields=["email_verified_at"])
+            # Apps above offices add their own demo data through `demo_<app>` commands
+            # (found by name, so this app imports none of them).
+            for name in sorted(n for n in get_commands() if n.startswith("demo_")):
+                call_command(name, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS("Demo loaded: offices " + ", ".join(o.code for o in offices))
         )
@@ -131,9 +211,16 @@ class Command(BaseCommand):
     def _office(self, spec: dict[str, Any]) -> Office:
         spec = dict(spec)
         quota = spec.pop("quota")
+        facilities = spec.pop("facilities")
         office, _ = Office.objects.update_or_create(
             code=spec.pop("code"),
-            defaults={**spec, "kind": OfficeKind.KANIM, "phone": "(0380) 000000"},
+            defaults={
+                **spec,
+                **facilities,
+                "kind": OfficeKind.KANIM,
+                "phone": "(0380) 000000",
+                "service_pledge": PLEDGE,
+            },
         )
         for weekday in range(5):
             closes = dt.time(15, 0) if weekday < 4 else dt.time(15, 30)
@@ -175,6 +262,20 @@ class Command(BaseCommand):
                         defaults={"capacity": capacity},
                     )
         return office
+
+    def _questions(self, offices: dict[str, Office]) -> None:
+        for code, order, question_id, answer_id, question_en, answer_en in QUESTIONS:
+            Question.objects.update_or_create(
+                office=offices[code] if code else None,
+                sort_order=order,
+                defaults={
+                    "question_id": question_id,
+                    "answer_id": answer_id,
+                    "question_en": question_en,
+                    "answer_en": answer_en,
+                    "is_published": True,
+                },
+            )
 
     def _user(self, email: str, name: str, kind: str) -> User:
         user = User.objects.filter(email=email).first()
