@@ -9,11 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loket.core.forms import DateInput
-
 from loket.applicants.identity import kk_check, nik_check
 from loket.applicants.models import phone_validator
 from loket.applications.choices import ApplicantType, CaseType, MaritalStatus, Purpose, Sex
+from loket.core.forms import DateInput
 from loket.offices.models import Office
 from loket.payments.choices import VALIDITY_CHOICES, BookType
 from loket.payments.selectors import ADULT_AGE, age_on

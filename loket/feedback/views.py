@@ -635,5 +635,7 @@ def survey_for_ticket(request: HttpRequest, status_token: str) -> HttpResponse:
         service = _CASE_TO_SERVICE.get(ticket.application.case_type, ServiceType.OTHER)
     else:
         service = ServiceType.OTHER
-    issued = survey_invitation_create(office=ticket.office, visit_ref=f"ticket:{ticket.pk}", service_type=service)
+    issued = survey_invitation_create(
+        office=ticket.office, visit_ref=f"ticket:{ticket.pk}", service_type=service
+    )
     return redirect(issued.path)

@@ -37,7 +37,9 @@ class Outgoing:
 def send_email(message: Outgoing) -> None:
     try:
         EmailMessage(
-            subject=message.subject, body=message.body, to=[message.recipient],
+            subject=message.subject,
+            body=message.body,
+            to=[message.recipient],
             from_email=settings.DEFAULT_FROM_EMAIL,
         ).send(fail_silently=False)
     except (OSError, ValueError) as exc:
@@ -75,7 +77,9 @@ class HttpGateway:
             {"channel": message.channel, "to": message.recipient, "text": message.body}
         ).encode()
         request = urllib.request.Request(  # noqa: S310 - URL comes from settings
-            self.url, data=payload, method="POST",
+            self.url,
+            data=payload,
+            method="POST",
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
         )
         try:
@@ -83,7 +87,9 @@ class HttpGateway:
                 if response.status >= 300:
                     raise DeliveryError(f"gateway answered {response.status}")
         except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"gateway answered {exc.code}", permanent=400 <= exc.code < 500) from exc
+            raise DeliveryError(
+                f"gateway answered {exc.code}", permanent=400 <= exc.code < 500
+            ) from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise DeliveryError(f"gateway unreachable: {exc}") from exc
 

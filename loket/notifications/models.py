@@ -27,7 +27,8 @@ class OutboxMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
-    dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True)
+    # NULL, not "", for "no key": the unique constraint must not treat two keyless rows as equal.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True)  # noqa: DJ001
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -43,7 +44,8 @@ class OutboxMessage(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["dedupe_key"], condition=Q(dedupe_key__isnull=False),
+                fields=["dedupe_key"],
+                condition=Q(dedupe_key__isnull=False),
                 name="outbox_dedupe_key_unique",
             ),
         ]

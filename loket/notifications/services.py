@@ -33,8 +33,12 @@ def notification_enqueue(
     try:
         with transaction.atomic():
             return OutboxMessage.objects.create(
-                channel=channel, recipient=recipient, subject=subject[:200], body=body,
-                dedupe_key=dedupe_key, office_code=office_code,
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:200],
+                body=body,
+                dedupe_key=dedupe_key,
+                office_code=office_code,
             )
     except IntegrityError:
         # Another request enqueued the same key a moment ago.

@@ -24,12 +24,8 @@ class AuditFilterForm(forms.Form):
     office = forms.ChoiceField(label=_("Office"), required=False)
     action = forms.CharField(label=_("Action starts with"), required=False, max_length=80)
     actor = forms.CharField(label=_("Actor email contains"), required=False, max_length=100)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=DateInput()
-    )
-    until = forms.DateField(
-        label=_("Until (inclusive)"), required=False, widget=DateInput()
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Until (inclusive)"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, office_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.core.forms import DateInput
-
 from loket.payments.choices import VALIDITY_CHOICES, BookType
 
 

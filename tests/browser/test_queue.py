@@ -13,7 +13,7 @@ from loket.queueing.models import QueueConfig, Ticket
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Loket-demo-2026"  # noqa: S105
+PASSWORD = "Loket-demo-2026"
 
 
 @pytest.fixture
@@ -38,7 +38,9 @@ def register(page, lane_prefix: str, name: str, category: str = "") -> str:
     page.goto("/staf/kantor/KPG/antrian/")
     from loket.queueing.models import Lane
 
-    page.locator("#id_lane").select_option(str(Lane.objects.get(office__code="KPG", prefix=lane_prefix).pk))
+    page.locator("#id_lane").select_option(
+        str(Lane.objects.get(office__code="KPG", prefix=lane_prefix).pk)
+    )
     page.locator("#id_holder_name").fill(name)
     if category:
         page.locator("#id_priority_category").select_option(category)
@@ -62,7 +64,9 @@ def test_a_morning(browser, live_server, demo):
     desk = browser.new_context(base_url=live_server.url)
     officer_a = browser.new_context(base_url=live_server.url)
     officer_b = browser.new_context(base_url=live_server.url)
-    applicant = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    applicant = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}
+    )
     tv = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 720})
     for context in (desk, officer_a, officer_b, applicant, tv):
         context.set_default_timeout(10_000)
@@ -78,7 +82,10 @@ def test_a_morning(browser, live_server, demo):
         phone = applicant.new_page()
         phone.goto(f"/antrian/{Ticket.objects.get(lane__prefix='A', number=1).status_token}/")
         live = phone.get_by_test_id("live")
-        assert (live.get_attribute("data-stage"), live.get_attribute("data-status")) == ("document_check", "waiting")
+        assert (live.get_attribute("data-stage"), live.get_attribute("data-status")) == (
+            "document_check",
+            "waiting",
+        )
 
         # Two counters: the priority ticket is called first even though it came second.
         counter_doc = Counter.objects.get(office__code="KPG", number="3")  # document check
@@ -98,7 +105,10 @@ def test_a_morning(browser, live_server, demo):
         board.goto(f"/layar/KPG/?key={key}")
         board.get_by_test_id("now-number").wait_for()
         assert board.get_by_test_id("now-number").inner_text() == "C001"
-        assert board.get_by_test_id("announcement").inner_text() == "Nomor antrian C nol nol satu, silakan ke loket dua."
+        assert (
+            board.get_by_test_id("announcement").inner_text()
+            == "Nomor antrian C nol nol satu, silakan ke loket dua."
+        )
 
         assert call(page_b, counter_doc.pk) == "A001"
         # The display follows within two seconds (it polls every second).
@@ -117,12 +127,17 @@ def test_a_morning(browser, live_server, demo):
         assert Ticket.objects.get(lane__prefix="A", number=1).stage.code == "interview"
         phone.reload()
         live = phone.get_by_test_id("live")
-        assert (live.get_attribute("data-stage"), live.get_attribute("data-status")) == ("interview", "waiting")
+        assert (live.get_attribute("data-stage"), live.get_attribute("data-status")) == (
+            "interview",
+            "waiting",
+        )
 
         # C001 is transferred straight to BAP by the priority officer (lost passport).
         from loket.offices.models import Stage
 
-        page_a.locator("#transfer-stage").select_option(str(Stage.objects.get(office__code="KPG", code="bap").pk))
+        page_a.locator("#transfer-stage").select_option(
+            str(Stage.objects.get(office__code="KPG", code="bap").pk)
+        )
         page_a.locator("#transfer").click()
         assert Ticket.objects.get(lane__prefix="C").stage.code == "bap"
 

@@ -23,9 +23,11 @@ PUBLIC_PAGES = [
     "/biaya/",
     "/biaya/?book_type=electronic&validity_years=10&billing_date=2026-11-25&percepatan=on",
     "/biaya/?book_type=polycarbonate&validity_years=10&billing_date=2026-11-25",
-    "/tidak-ada/", "/apa-yang-saya-perlukan/",
+    "/tidak-ada/",
+    "/apa-yang-saya-perlukan/",
     "/apa-yang-saya-perlukan/?applicant_type=child&case_type=lost&book_type=electronic&validity_years=5",
-    "/akun/daftar/", "/akun/lupa-sandi/",
+    "/akun/daftar/",
+    "/akun/lupa-sandi/",
 ]
 STAFF_PAGES = [
     "/staf/",
@@ -68,7 +70,9 @@ def test_public_pages_are_accessible(page, demo):
 def test_officer_signs_in_and_staff_pages_are_accessible(page, demo):
     sign_in(page, "/staf/masuk/", "head.of.office@demo.loket.test")
     assert page.url.endswith("/staf/")
-    assert page.get_by_role("link", name="Kantor Imigrasi Kelas I TPI Kupang", exact=True).is_visible()
+    assert page.get_by_role(
+        "link", name="Kantor Imigrasi Kelas I TPI Kupang", exact=True
+    ).is_visible()
     # Another office's head is not listed and cannot be reached.
     assert page.get_by_text("Cilacap").count() == 0
     assert page.goto("/staf/kantor/CLP/").status == 404

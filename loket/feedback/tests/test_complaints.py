@@ -311,9 +311,9 @@ class TestEscalation:
         call_command("escalate_complaints", stdout=io.StringIO())  # safe to run twice
         assert ComplaintEvent.objects.filter(complaint=c, kind="escalated").count() == 1
         recipients = set(
-            OutboxMessage.objects.filter(dedupe_key__startswith="complaint-escalation:").values_list(
-                "recipient", flat=True
-            )
+            OutboxMessage.objects.filter(
+                dedupe_key__startswith="complaint-escalation:"
+            ).values_list("recipient", flat=True)
         )
         assert recipients == {kasi.email, head.email}
         outbox_send_due()
@@ -336,9 +336,9 @@ class TestEscalation:
         time_machine.move_to("2026-08-24 09:00 +08:00", tick=False)
         assert complaints_escalate_overdue() == 1
         recipients = set(
-            OutboxMessage.objects.filter(dedupe_key__startswith="complaint-escalation:").values_list(
-                "recipient", flat=True
-            )
+            OutboxMessage.objects.filter(
+                dedupe_key__startswith="complaint-escalation:"
+            ).values_list("recipient", flat=True)
         )
         assert recipients == {head.email}
 

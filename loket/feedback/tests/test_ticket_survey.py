@@ -11,9 +11,17 @@ from loket.queueing.services import queue_setup
 @pytest.fixture
 def ticket(office_wib):
     queue_setup(office_wib)
-    stage = Stage.objects.create(office=office_wib, code="document_check", sequence=1, sop_wait_minutes=30, sop_service_minutes=10)
+    stage = Stage.objects.create(
+        office=office_wib,
+        code="document_check",
+        sequence=1,
+        sop_wait_minutes=30,
+        sop_service_minutes=10,
+    )
     lane = Lane.objects.get(office=office_wib, prefix="A")
-    return Ticket.objects.create(office=office_wib, day="2026-11-25", lane=lane, number=1, stage=stage)
+    return Ticket.objects.create(
+        office=office_wib, day="2026-11-25", lane=lane, number=1, stage=stage
+    )
 
 
 @pytest.mark.django_db

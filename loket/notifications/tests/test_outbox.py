@@ -14,8 +14,10 @@ class TestEmail:
     def test_sent_over_real_smtp(self, smtp_server):
         with transaction.atomic():
             notification_enqueue(
-                channel=Channel.EMAIL, recipient="pemohon@example.test",
-                subject="Kode verifikasi", body="Kode Anda: 123456",
+                channel=Channel.EMAIL,
+                recipient="pemohon@example.test",
+                subject="Kode verifikasi",
+                body="Kode Anda: 123456",
             )
         assert outbox_send_due() == {"sent": 1, "retry": 0, "failed": 0}
         assert len(smtp_server.messages) == 1

@@ -22,6 +22,7 @@ SCHEDULE: dict[str, int] = {
     "release_quotas": 300,
     "escalate_complaints": 900,
     "prune_login_failures": 3600,
+    "record_no_shows": 3600,
 }
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                     last_run[name] = now
                     try:
                         call_command(name, stdout=self.stdout, stderr=self.stderr)
-                    except Exception:  # noqa: BLE001 - one failing job must not stop the others
+                    except Exception:
                         logger.exception("periodic command %s failed", name)
             if options["once"]:
                 return

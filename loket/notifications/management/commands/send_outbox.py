@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Send due notifications from the outbox (idempotent; several copies may run)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loop", action="store_true", help="Keep running, polling every few seconds.")
+        parser.add_argument(
+            "--loop", action="store_true", help="Keep running, polling every few seconds."
+        )
         parser.add_argument("--interval", type=float, default=5.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
