@@ -19,8 +19,7 @@ from loket.core.audit import audit_record, model_changes, snapshot
 from loket.core.choices import UserKind
 from loket.core.errors import ApplicationError
 from loket.core.models import User
-from loket.notifications.choices import Channel
-from loket.notifications.services import notification_enqueue
+from loket.core.outbox import send_email
 
 CODE_MINUTES = 30
 RESEND_SECONDS = 60
@@ -40,9 +39,8 @@ def _send_code(user: User) -> None:
         code_hash=_hash(user, code),
         expires_at=timezone.now() + dt.timedelta(minutes=CODE_MINUTES),
     )
-    notification_enqueue(
-        channel=Channel.EMAIL,
-        recipient=user.email,
+    send_email(
+        to=user.email,
         subject=_("Your Loket verification code: %(code)s") % {"code": code},
         body=_(
             "Hello %(name)s,\n\nYour verification code is %(code)s. It is valid for %(minutes)s minutes.\n"

@@ -26,8 +26,7 @@ from loket.core.choices import UserKind
 from loket.core.decorators import applicant_required, request_user
 from loket.core.errors import ApplicationError
 from loket.core.forms import apply_error
-from loket.notifications.choices import Channel
-from loket.notifications.services import notification_enqueue
+from loket.core.outbox import send_email
 
 
 @applicant_required
@@ -135,7 +134,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        notification_enqueue(channel=Channel.EMAIL, recipient=to_email, subject=subject, body=body)
+        send_email(to=to_email, subject=subject, body=body)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

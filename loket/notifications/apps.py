@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "loket.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from loket.core.outbox import register
+        from loket.notifications.services import notification_enqueue
+
+        register(notification_enqueue)
