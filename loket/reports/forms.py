@@ -32,4 +32,6 @@ class QuestionSearchForm(forms.Form):
         self, *args: object, office_choices: list[tuple[str, str]], **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["office"].choices = [("", _("National questions only")), *office_choices]
+        office = self.fields["office"]
+        assert isinstance(office, forms.ChoiceField)
+        office.choices = [("", _("National questions only")), *office_choices]

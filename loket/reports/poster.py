@@ -13,7 +13,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Image,
     Paragraph,
@@ -64,8 +63,10 @@ def standard_poster_pdf(std: ServiceStandard, url: str, complaint_url: str) -> b
         author="Loket",
     )
     story: list[Any] = []
-    qr = qrcode.make(url, box_size=8, border=2).get_image()
-    qr_image = Image(ImageReader(qr), 32 * mm, 32 * mm)
+    qr_png = io.BytesIO()
+    qrcode.make(url, box_size=8, border=2).save(qr_png)
+    qr_png.seek(0)
+    qr_image = Image(qr_png, 32 * mm, 32 * mm)
     header = Table(
         [
             [

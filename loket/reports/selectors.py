@@ -253,7 +253,7 @@ def surcharges_in_force(on: dt.date) -> list[Surcharge]:
                 billing_date=on,
                 book_type=BookType.NON_ELECTRONIC.value,
                 validity_years=5,
-                **kwargs,  # type: ignore[arg-type]
+                **kwargs,
             )
         except ApplicationError:
             continue
@@ -270,22 +270,28 @@ def surcharges_in_force(on: dt.date) -> list[Surcharge]:
     return result
 
 
+FACILITY_FIELDS = [
+    "priority_counter",
+    "wheelchair",
+    "lactation_room",
+    "play_area",
+    "accessible_toilet",
+    "parking",
+]
+FACILITY_LABELS = {
+    name: Office._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+    for name in FACILITY_FIELDS
+}
+
+
 def facilities_of(office: Office) -> list[Facility]:
-    fields = [
-        "priority_counter",
-        "wheelchair",
-        "lactation_room",
-        "play_area",
-        "accessible_toilet",
-        "parking",
-    ]
     facilities = [
         Facility(
             code=name,
-            label=str(Office._meta.get_field(name).verbose_name).capitalize(),
+            label=str(FACILITY_LABELS[name]).capitalize(),
             available=bool(getattr(office, name)),
         )
-        for name in fields
+        for name in FACILITY_FIELDS
     ]
     facilities.append(
         Facility(
