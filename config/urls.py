@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("loket.applications.urls")),
     path("", include("loket.booking.urls")),
     path("", include("loket.queueing.urls")),
+    path("", include("loket.planning.urls")),
     path("", include("loket.reports.urls")),
 ]
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "loket.queueing",
     "loket.feedback",
     "loket.reports",
+    "loket.planning",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,521 @@
+"""Capacity planning: turn a plan (what a supervisor edits) into simulator parameters,
+run it, search for the fewest counters, and keep scenarios.
+
+A *plan* is a JSON-ready dict, the form state of one what-if scenario::
+
+    {"name", "policy", "service_model": "lognormal" | "empirical", "steady_state",
+     "opens": "08:00", "closing": minutes, "source": text,
+     "stages": [{"code", "label", "counters": [per hour], "mean", "sd", "values",
+                 "wait_standard"}],
+     "lanes": [{"prefix", "label", "service_class", "arrivals": [per hour],
+                "walk_in_share", "daily_quota", "bap_share"}]}
+
+``plan_params`` builds the same scenario JSON that ``python -m capacity_sim`` and
+``manage.py simulate`` read.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from capacity_sim import Params, SimulationLimitError, run
+from loket.core.audit import audit_record
+from loket.core.errors import ApplicationError
+from loket.core.models import User
+from loket.offices.choices import QuotaCategory, StageCode
+from loket.offices.models import Counter, DailyQuota, Office
+from loket.offices.selectors import office_require_role
+from loket.planning.calibration import (
+    Calibration,
+    office_lanes,
+    opening_day,
+    sim_stages,
+)
+from loket.planning.models import SavedScenario
+from loket.planning.selectors import PLANNER_ROLES
+from loket.queueing.choices import ServiceClass
+from loket.queueing.models import QueueConfig
+from loket.queueing.policy import POLICIES
+
+# Keep each run from the UI quick: few replications of one day, bounded work.
+UI_REPLICATIONS = 5
+UI_SEED = 2026
+UI_MAX_EVENTS = 2_000_000
+MAX_COUNTERS = 50
+MAX_ARRIVALS_PER_HOUR = 500.0
+STAFFING_REPLICATIONS = 3
+STAFFING_MAX_RUNS = 30
+# Booked applicants come within their booked hour (offset after the hour starts).
+BOOKED_OFFSET_MEAN = 25.0
+BOOKED_OFFSET_SD = 15.0
+STEADY_WARMUP = 60.0
+STEADY_RUN_LENGTH = 480.0
+
+# Assumed BAP shares when the office has no records yet (brief §4: BAP for lost and
+# damaged passports and data changes, which come as walk-ins).
+_SETUP_BAP = {"booked": 0.03, "walk_in": 0.2, ServiceClass.PRIORITY: 0.1}
+
+
+def _hours(closing: float) -> int:
+    return max(1, math.ceil(closing / 60))
+
+
+def _default_policy(office: Office) -> str:
+    config = QueueConfig.objects.filter(office=office).first()
+    return config.policy if config is not None and config.policy in POLICIES else "weighted"
+
+
+def plan_from_calibration(*, office: Office, calibration: Calibration, name: str) -> dict[str, Any]:
+    """A plan that reproduces what the records show."""
+    stages = []
+    for fit in calibration.stages:
+        counters = [max(0, round(c)) for c in fit.counters_by_hour]
+        if max(counters, default=0) == 0:
+            counters = [_counters_serving(office, fit.code)]
+        elif len(set(counters)) == 1:
+            counters = counters[:1]
+        mean = fit.mean if fit.mean is not None else float(fit.sop_service)
+        sd = fit.sd if fit.sd else mean / 2
+        stages.append(
+            {
+                "code": fit.code,
+                "label": fit.label,
+                "counters": counters,
+                "mean": round(mean, 3),
+                "sd": round(sd, 3),
+                "values": list(fit.values),
+                "wait_standard": fit.wait_standard,
+            }
+        )
+    lanes = [
+        {
+            "prefix": fit.prefix,
+            "label": fit.name,
+            "service_class": fit.service_class,
+            "arrivals": list(fit.per_hour),
+            "walk_in_share": fit.walk_in_share,
+            "daily_quota": None,
+            "bap_share": fit.bap_share,
+        }
+        for fit in calibration.lanes
+    ]
+    return {
+        "name": name,
+        "policy": _default_policy(office),
+        "service_model": "lognormal",
+        "steady_state": False,
+        "opens": calibration.opens.strftime("%H:%M"),
+        "closing": calibration.closing_minutes,
+        "source": f"{calibration.start.isoformat()}..{calibration.end.isoformat()}",
+        "stages": stages,
+        "lanes": lanes,
+    }
+
+
+def _counters_serving(office: Office, code: str) -> int:
+    return max(1, Counter.objects.filter(office=office, is_active=True, stages__code=code).count())
+
+
+def plan_from_setup(*, office: Office, name: str) -> dict[str, Any]:
+    """A plan from the office's set-up alone (stages, counters, daily quotas), for an
+    office without records: SOP service times, quotas spread over their sessions."""
+    opens, closing = opening_day(office)
+    hours = _hours(closing)
+    opens_minute = opens.hour * 60 + opens.minute
+    stages = [
+        {
+            "code": stage.code,
+            "label": str(stage.get_code_display()),
+            "counters": [_counters_serving(office, stage.code)],
+            "mean": float(stage.sop_service_minutes),
+            "sd": round(stage.sop_service_minutes / 2, 3),
+            "values": [],
+            "wait_standard": stage.sop_wait_minutes,
+        }
+        for stage in sim_stages(office)
+    ]
+    by_category: dict[str, list[float]] = {}
+    for quota in DailyQuota.objects.filter(office=office).select_related("session"):
+        start = quota.session.starts.hour * 60 + quota.session.starts.minute - opens_minute
+        end = quota.session.ends.hour * 60 + quota.session.ends.minute - opens_minute
+        first, last = max(0, start // 60), min(hours, max(start // 60 + 1, math.ceil(end / 60)))
+        spread = by_category.setdefault(quota.category, [0.0] * hours)
+        for h in range(first, last):
+            spread[h] += quota.capacity / max(1, last - first)
+
+    def rates(*categories: str) -> list[float]:
+        total = [0.0] * hours
+        for category in categories:
+            for h, value in enumerate(by_category.get(category, [0.0] * hours)):
+                total[h] += value
+        return [round(v, 3) for v in total]
+
+    lanes = []
+    regular_seen = 0
+    for prefix, label, cls in office_lanes(office):
+        quota: int | None = None
+        if cls == ServiceClass.PRIORITY:
+            arrivals, share, bap = rates(QuotaCategory.PRIORITY), 1.0, _SETUP_BAP[cls]
+            quota = round(sum(arrivals)) or None
+        elif cls == ServiceClass.PERCEPATAN:
+            arrivals, share, bap = rates(QuotaCategory.PERCEPATAN), 0.0, 0.0
+        elif cls == ServiceClass.PICKUP:
+            issued = sum(rates(QuotaCategory.REGULAR, QuotaCategory.PERCEPATAN))
+            arrivals, share, bap = [round(issued / hours, 3)] * hours, 1.0, 0.0
+        elif regular_seen == 0:
+            regular_seen += 1
+            arrivals, share, bap = rates(QuotaCategory.REGULAR), 0.0, _SETUP_BAP["booked"]
+        else:
+            regular_seen += 1
+            arrivals = rates(QuotaCategory.WALK_IN) if regular_seen == 2 else [0.0] * hours
+            share, bap = 1.0, _SETUP_BAP["walk_in"]
+            quota = round(sum(arrivals)) or None
+        lanes.append(
+            {
+                "prefix": prefix,
+                "label": label,
+                "service_class": cls,
+                "arrivals": arrivals,
+                "walk_in_share": share,
+                "daily_quota": quota,
+                "bap_share": bap,
+            }
+        )
+    return {
+        "name": name,
+        "policy": _default_policy(office),
+        "service_model": "lognormal",
+        "steady_state": False,
+        "opens": opens.strftime("%H:%M"),
+        "closing": closing,
+        "source": "setup",
+        "stages": stages,
+        "lanes": lanes,
+    }
+
+
+# --- plan -> simulator parameters ---------------------------------------------------
+
+
+def _booked_sessions(arrivals: list[float], share: float) -> list[dict[str, Any]]:
+    """Booked arrivals as one session per hour; cumulative rounding keeps the total."""
+    sessions, carried, cumulative = [], 0, 0.0
+    for hour, rate in enumerate(arrivals):
+        cumulative += rate * (1 - share)
+        booked = round(cumulative) - carried
+        carried += booked
+        if booked > 0:
+            sessions.append({"start": hour * 60, "booked": booked})
+    return sessions
+
+
+def _service(stage: dict[str, Any], model: str) -> dict[str, Any]:
+    mean, sd = float(stage["mean"]), float(stage["sd"])
+    values = [float(v) for v in stage.get("values") or []]
+    if model == "empirical" and values and sum(values) > 0:
+        # The edited mean scales the observed durations.
+        scale = mean / (sum(values) / len(values))
+        return {"kind": "empirical", "values": [round(v * scale, 3) for v in values]}
+    if sd <= 0:
+        return {"kind": "deterministic", "mean": mean}
+    return {"kind": "lognormal", "mean": mean, "sd": sd}
+
+
+def plan_params(
+    plan: dict[str, Any],
+    *,
+    replications: int = UI_REPLICATIONS,
+    seed: int = UI_SEED,
+    days: int = 1,
+    max_events: int = UI_MAX_EVENTS,
+) -> dict[str, Any]:
+    """The capacity_sim scenario (JSON-ready) for ``plan``."""
+    steady = bool(plan.get("steady_state"))
+    closing = float(plan["closing"])
+    hours = _hours(closing)
+    stage_codes = [s["code"] for s in plan["stages"]]
+    hall = [c for c in stage_codes if c != StageCode.PICKUP]
+    stages = []
+    for stage in plan["stages"]:
+        stages.append(
+            {
+                "name": stage["code"],
+                "service": _service(stage, plan.get("service_model", "lognormal")),
+                "counters": list(stage["counters"]),
+                "probability": 0.0 if stage["code"] in (StageCode.BAP, StageCode.PICKUP) else 1.0,
+                "wait_standard": float(stage["wait_standard"]),
+            }
+        )
+    lanes = []
+    for lane in plan["lanes"]:
+        arrivals = [float(a) for a in lane["arrivals"]]
+        share = float(lane["walk_in_share"])
+        if lane["service_class"] == ServiceClass.PICKUP:
+            routing = {code: 0.0 for code in hall}
+            if StageCode.PICKUP in stage_codes:
+                routing[StageCode.PICKUP] = 1.0
+        else:
+            routing = {}
+            if StageCode.BAP in stage_codes:
+                routing[StageCode.BAP] = float(lane.get("bap_share") or 0.0)
+            if StageCode.PICKUP in stage_codes:
+                routing[StageCode.PICKUP] = 0.0
+        spec: dict[str, Any] = {
+            "name": lane["prefix"],
+            "service_class": lane["service_class"],
+            "routing": routing,
+        }
+        if steady:
+            spec["walk_in_per_hour"] = [round(sum(arrivals) / hours, 4)]
+        else:
+            sessions = _booked_sessions(arrivals, share)
+            walk_ins = [round(a * share, 4) for a in arrivals]
+            if sessions:
+                spec.update(
+                    sessions=sessions,
+                    arrival_offset_mean=BOOKED_OFFSET_MEAN,
+                    arrival_offset_sd=BOOKED_OFFSET_SD,
+                )
+            if any(walk_ins) or not sessions:
+                spec["walk_in_per_hour"] = walk_ins if len(walk_ins) == hours else [0.0]
+            if lane.get("daily_quota") is not None:
+                spec["daily_quota"] = int(lane["daily_quota"])
+        if steady and not spec["walk_in_per_hour"][0] > 0:
+            continue  # a lane nobody uses has no place in a steady-state question
+        lanes.append(spec)
+    params: dict[str, Any] = {
+        "policy": plan["policy"],
+        "closing": closing,
+        "days": days,
+        "replications": replications,
+        "seed": seed,
+        "max_events": max_events,
+        "lanes": lanes,
+        "stages": stages,
+    }
+    if steady:
+        params.update(steady_state=True, warmup=STEADY_WARMUP, run_length=STEADY_RUN_LENGTH)
+    return params
+
+
+_FIELD_PATTERNS = [
+    (re.compile(r"^stage '([\w-]+)': (counters|utilisation)"), "counters_{}"),
+    (re.compile(r"^stage '([\w-]+)': service"), "mean_{}"),
+    (re.compile(r"^lane '([\w-]+)': daily_quota"), "quota_{}"),
+    (re.compile(r"^lane '([\w-]+)': "), "arrivals_{}"),
+    (re.compile(r"^(policy)"), "policy"),
+]
+
+
+def params_build(params: dict[str, Any]) -> Params:
+    """``Params`` from scenario JSON; its problems become one ``ApplicationError`` whose
+    ``fields`` name the planner's fields (``counters_bap``, ``arrivals_A``...)."""
+    try:
+        return Params.from_dict(params)
+    except ValueError as exc:
+        text = str(exc).removeprefix("invalid scenario: ")
+        fields: dict[str, str] = {}
+        for problem in text.split("; "):
+            for pattern, name in _FIELD_PATTERNS:
+                match = pattern.match(problem)
+                if match:
+                    key = name.format(match.group(1))
+                    fields[key] = f"{fields[key]}; {problem}" if key in fields else problem
+                    break
+        raise ApplicationError(
+            "scenario_invalid", _("The scenario is not valid: %(problems)s") % {"problems": text},
+            fields=fields,
+        ) from exc
+
+
+def scenario_run(*, plan: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """Simulate ``plan``; return the simulator's JSON figures."""
+    params = params_build(plan_params(plan, **overrides))
+    try:
+        return run(params).to_dict()
+    except SimulationLimitError as exc:
+        raise ApplicationError(
+            "simulation_too_long",
+            _("The scenario needs too much work for one run (%(reason)s); lower the arrivals.")
+            % {"reason": exc},
+        ) from exc
+
+
+# --- staffing helper -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingStep:
+    counters: dict[str, int]
+    worst_p90: float | None
+    met: bool
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """The fewest counters per stage (the whole day) found for the target."""
+
+    target: float
+    counters: dict[str, int]
+    met: bool
+    runs: int
+    steps: tuple[StaffingStep, ...]
+    results: dict[str, Any]
+
+
+def _meets(results: dict[str, Any], target: float) -> tuple[bool, float | None]:
+    """Every lane with visitors: p90 of its total wait within ``target`` and (nearly)
+    everyone served by closing."""
+    met, worst = True, None
+    for lane in results["lanes"].values():
+        tickets = lane["tickets"]["mean"] or 0.0
+        if tickets <= 0:
+            continue
+        p90 = lane["wait_total_p90"]["mean"]
+        not_served = lane["not_served"]["mean"] or 0.0
+        if p90 is not None:
+            worst = p90 if worst is None else max(worst, p90)
+        if (p90 is not None and p90 > target) or not_served > max(0.5, 0.01 * tickets):
+            met = False
+    return met, worst
+
+
+def staffing_search(
+    *, plan: dict[str, Any], target_p90: float, max_runs: int = STAFFING_MAX_RUNS
+) -> StaffingResult:
+    """Fewest counters per stage, constant all day, so that each lane's p90 total wait
+    is at most ``target_p90`` minutes.
+
+    Starts from the daily mean load per stage (rounded up, at least 1), adds a counter
+    at the stage with the longest mean queue until the target holds, then tries one
+    counter fewer at each stage. At most ``max_runs`` simulation runs of
+    ``STAFFING_REPLICATIONS`` office days each.
+    """
+    plan = copy.deepcopy(plan)
+    plan["steady_state"] = False
+    hours = _hours(float(plan["closing"]))
+    counters: dict[str, int] = {}
+    for stage in plan["stages"]:
+        load = 0.0
+        for lane in plan["lanes"]:
+            per_hour = sum(float(a) for a in lane["arrivals"]) / hours
+            load += per_hour / 60 * _visit_share(lane, stage["code"]) * float(stage["mean"])
+        counters[stage["code"]] = max(1, min(MAX_COUNTERS, math.ceil(load)))
+
+    runs = 0
+    steps: list[StaffingStep] = []
+    last: dict[str, Any] = {}
+
+    def attempt(candidate: dict[str, int]) -> tuple[bool, dict[str, Any]]:
+        nonlocal runs
+        runs += 1
+        for stage in plan["stages"]:
+            stage["counters"] = [candidate[stage["code"]]]
+        results = scenario_run(plan=plan, replications=STAFFING_REPLICATIONS)
+        met, worst = _meets(results, target_p90)
+        steps.append(StaffingStep(counters=dict(candidate), worst_p90=worst, met=met))
+        return met, results
+
+    met, last = attempt(counters)
+    while not met and runs < max_runs:
+        queues = {
+            code: last["stages"][code]["queue_mean"]["mean"] or 0.0
+            for code in counters
+            if counters[code] < MAX_COUNTERS
+        }
+        if not queues:
+            break
+        busiest = max(queues, key=lambda code: queues[code])
+        counters[busiest] += 1
+        met, last = attempt(counters)
+    best, best_results = dict(counters), last
+    if met:
+        for code in list(counters):
+            if runs >= max_runs or best[code] <= 1:
+                continue
+            trial = {**best, code: best[code] - 1}
+            ok, results = attempt(trial)
+            if ok:
+                best, best_results = trial, results
+    return StaffingResult(
+        target=target_p90,
+        counters=best,
+        met=met,
+        runs=runs,
+        steps=tuple(steps),
+        results=best_results,
+    )
+
+
+def _visit_share(lane: dict[str, Any], code: str) -> float:
+    pickup = lane["service_class"] == ServiceClass.PICKUP
+    if code == StageCode.PICKUP:
+        return 1.0 if pickup else 0.0
+    if pickup:
+        return 0.0
+    if code == StageCode.BAP:
+        return float(lane.get("bap_share") or 0.0)
+    return 1.0
+
+
+# --- saved scenarios ------------------------------------------------------------------
+
+
+def scenario_save(
+    *,
+    user: User,
+    office: Office,
+    name: str,
+    plan: dict[str, Any],
+    results: dict[str, Any] | None = None,
+) -> SavedScenario:
+    """Keep ``plan`` under ``name`` for the office (the same name replaces it)."""
+    office_require_role(user=user, office=office, roles=PLANNER_ROLES)
+    name = name.strip()[:80]
+    if not name:
+        raise ApplicationError(
+            "scenario_name_required",
+            _("Give the scenario a name."),
+            fields={"name": _("Give the scenario a name.")},
+        )
+    params = plan_params(plan)
+    params_build(params)
+    with transaction.atomic():
+        scenario, created = SavedScenario.objects.update_or_create(
+            office=office,
+            name=name,
+            defaults={
+                "plan": {**plan, "name": name},
+                "params": params,
+                "results": results,
+                "created_by": user,
+            },
+        )
+        audit_record(
+            actor=user,
+            action="planning.scenario_save",
+            target=scenario,
+            office_code=office.code,
+            changes={"name": name, "created": created},
+        )
+    return scenario
+
+
+def scenario_delete(*, user: User, scenario: SavedScenario) -> None:
+    office_require_role(user=user, office=scenario.office, roles=PLANNER_ROLES)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="planning.scenario_delete",
+            target=scenario,
+            office_code=scenario.office.code,
+            changes={"name": scenario.name},
+        )
+        scenario.delete()
