@@ -33,6 +33,8 @@ GRID = TableStyle(
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (-2, 1), (-2, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
 )
 
@@ -45,7 +47,9 @@ def standard_poster_pdf(std: ServiceStandard, url: str, complaint_url: str) -> b
     """`url`: the online standard (in the QR code); `complaint_url`: the office's complaint form."""
     office = std.office
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=8.5, leading=10.5)
+    body = ParagraphStyle(
+        "body", parent=styles["BodyText"], fontSize=8.5, leading=10.5, spaceBefore=0, spaceAfter=1.5
+    )
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9)
     h1 = ParagraphStyle("h1", parent=styles["Title"], fontSize=17, leading=20, alignment=0)
     h2 = ParagraphStyle(
