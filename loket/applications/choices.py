@@ -5,12 +5,78 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Complete, ready to book")
+    # The office states (brief §3), in journey order; see loket/applications/workflow.py.
+    PAID = "paid", _("Paid, waiting for the visit")
+    DOCUMENT_CHECK = "document_check", _("Document check")
+    INTERVIEW = "interview", _("Interview")
+    BIOMETRICS = "biometrics", _("Photo and fingerprints")
+    BAP = "bap", _("BAP examination")
+    ADJUDICATION = "adjudication", _("Adjudication")
+    PRINTING = "printing", _("Printing")
+    QC = "qc", _("Quality control and signature")
+    READY = "ready", _("Ready for pickup")
+    # Side exits (brief §3 "Outcomes besides issued").
+    POSTPONED = "postponed", _("Postponed (ditunda)")
+    SUSPENDED = "suspended", _("Suspended (ditangguhkan)")
+    REFUSED = "refused", _("Refused (ditolak)")
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# A submitted application may be booked; the workflow issue adds the office states.
+# A submitted application may be booked.
 BOOKABLE = frozenset({ApplicationStatus.SUBMITTED})
 EDITABLE = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED})
+
+
+class ServiceClass(models.TextChoices):
+    """How fast the office promised to finish; values match loket.queueing.policy.CLASS_RANK."""
+
+    PRIORITY = "priority", _("Priority (vulnerable groups)")
+    PERCEPATAN = "percepatan", _("Same-day (percepatan)")
+    REGULAR = "regular", _("Regular")
+
+
+class StandardKind(models.TextChoices):
+    """The completion targets an office sets (brief §4 "Completion")."""
+
+    REGULAR = "regular", _("Regular")
+    PERCEPATAN = "percepatan", _("Same-day (percepatan)")
+    PRIORITY = "priority", _("Priority (vulnerable groups)")
+    DATA_CHANGE = "data_change", _("Change of personal data (central approval)")
+
+
+class RiskFlag(models.TextChoices):
+    NONE = "", _("On time")
+    AT_RISK = "at_risk", _("At risk")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class BapTrigger(models.TextChoices):
+    LOST = "lost", _("Passport lost")
+    DAMAGED = "damaged", _("Passport damaged")
+    DATA_CHANGE = "data_change", _("Change of personal data")
+    INTERVIEW = "interview", _("Interview: suspected non-procedural migrant worker")
+
+
+class BapOutcome(models.TextChoices):
+    APPROVE = "approve", _("Approve: continue to adjudication")
+    POSTPONE = "postpone", _("Postpone (ditunda)")
+    SUSPEND = "suspend", _("Suspend (ditangguhkan, 6 to 24 months)")
+    REFUSE = "refuse", _("Refuse (ditolak)")
+
+
+class BapStatus(models.TextChoices):
+    OPEN = "open", _("Being examined")
+    PROPOSED = "proposed", _("Waiting for approval")
+    CENTRAL = "central", _("Waiting for central approval")
+    DECIDED = "decided", _("Decided")
+    RETURNED = "returned", _("Returned to the examiner")
+
+
+class PrintOrder(models.TextChoices):
+    """Which comes first at printing and QC (issue #6, Cilacap recommendation)."""
+
+    PRIORITY_FIRST = "priority_first", _("Priority never behind percepatan, then due date")
+    DUE_DATE = "due_date", _("Due date first, then service class")
 
 
 class ApplicantType(models.TextChoices):

@@ -5,18 +5,27 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loket.applications.choices import (
     ApplicantType,
     ApplicationStatus,
+    BapOutcome,
+    BapStatus,
+    BapTrigger,
     CaseType,
     Channel,
     DocumentKind,
     MaritalStatus,
+    PrintOrder,
     Purpose,
+    RiskFlag,
+    ServiceClass,
     Sex,
+    StandardKind,
 )
 from loket.core.models import TimeStampedModel
 from loket.payments.choices import VALIDITY_CHOICES, BookType
@@ -109,6 +118,25 @@ class Application(TimeStampedModel):
     draft_raw = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
+    # The office workflow (loket/applications/workflow.py); every change also writes an
+    # ApplicationEvent, from which clocks and reports are computed.
+    service_class = models.CharField(
+        _("service class"), max_length=10, choices=ServiceClass.choices, blank=True
+    )
+    priority_category = models.CharField(_("vulnerable group"), max_length=16, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    billing_code = models.CharField(_("billing code"), max_length=15, blank=True)
+    fee_waiver_basis = models.CharField(_("fee waiver, legal basis"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    needs_bap = models.BooleanField(_("needs BAP"), default=False)
+    risk_flag = models.CharField(
+        _("completion risk"), max_length=8, choices=RiskFlag.choices, blank=True, default=""
+    )
+    # What a side exit needs: awaited documents, the status to resume, the suspension end,
+    # the refusal reason.
+    outcome = models.JSONField(_("outcome details"), default=dict, blank=True)
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -143,3 +171,210 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.application_id})"
+
+
+class ApplicationEvent(models.Model):
+    """One status change of an application (style rule 5): from, to, who, when, why.
+
+    `data` carries what the step recorded (document checklist, interview answers,
+    capture references), so the record of each stage is the event that closed it.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} -> {self.to_status}"
+
+
+class WorkflowSettings(models.Model):
+    """An office's workflow policies; an office without a row uses the defaults."""
+
+    office = models.OneToOneField(
+        "offices.Office", on_delete=models.CASCADE, related_name="workflow_settings"
+    )
+    print_order = models.CharField(
+        _("printing and completion order"),
+        max_length=16,
+        choices=PrintOrder.choices,
+        default=PrintOrder.PRIORITY_FIRST,
+    )
+    # UU 25/2009 art. 29: special treatment of vulnerable groups free of charge. Off by
+    # default because PP 45/2024 still lists the percepatan fee.
+    waive_percepatan_for_vulnerable = models.BooleanField(
+        _("waive the percepatan fee for vulnerable applicants"), default=False
+    )
+    waiver_legal_basis = models.CharField(
+        _("legal basis of the waiver"), max_length=200, default="UU 25/2009 pasal 29"
+    )
+    central_approval_days = models.PositiveSmallIntegerField(
+        _("central approval of data changes (working days)"), default=7
+    )
+
+    class Meta:
+        verbose_name = _("workflow settings")
+        verbose_name_plural = _("workflow settings")
+
+    def __str__(self) -> str:
+        return str(self.office)
+
+
+class CompletionStandard(models.Model):
+    """An office's SOP completion target for one kind of service, in working days."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="completion_standards"
+    )
+    kind = models.CharField(_("service"), max_length=12, choices=StandardKind.choices)
+    working_days = models.PositiveSmallIntegerField(
+        _("working days after payment"), validators=[MaxValueValidator(60)]
+    )
+    intake_cutoff = models.TimeField(
+        _("intake cut-off (local time)"),
+        null=True,
+        blank=True,
+        help_text=_("Same-day service is only accepted before this time."),
+    )
+
+    class Meta:
+        verbose_name = _("completion standard")
+        verbose_name_plural = _("completion standards")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "kind"], name="one_standard_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.get_kind_display()} {self.working_days}"
+
+
+class ApprovalChainStep(models.Model):
+    """One step of an office's BAP approval chain (default Kasubsi -> Kasi -> Kepala Kantor)."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="approval_chain"
+    )
+    sequence = models.PositiveSmallIntegerField(_("order"))
+    role = models.CharField(_("role"), max_length=24)
+
+    class Meta:
+        verbose_name = _("approval chain step")
+        verbose_name_plural = _("approval chain")
+        ordering = ["office", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "sequence"], name="one_approval_step_per_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.sequence}. {self.role}"
+
+
+class BlankStock(models.Model):
+    """Passport blanks of one book type held by an office; printing takes one."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="blank_stock"
+    )
+    book_type = models.CharField(_("passport type"), max_length=16, choices=BookType.choices)
+    quantity = models.PositiveIntegerField(_("blanks in stock"), default=0)
+    low_threshold = models.PositiveIntegerField(_("flag as low at"), default=20)
+
+    class Meta:
+        verbose_name = _("blank stock")
+        verbose_name_plural = _("blank stock")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "book_type"], name="one_stock_per_book_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.get_book_type_display()} {self.quantity}"
+
+    @property
+    def is_low(self) -> bool:
+        return self.quantity <= self.low_threshold
+
+
+class Bap(models.Model):
+    """The examination report (Berita Acara Pemeriksaan) of one application.
+
+    `round` rises each time the chain returns it to the examiner, so approvals of an
+    earlier proposal never count for a later one.
+    """
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="bap")
+    trigger = models.CharField(_("reason for the BAP"), max_length=12, choices=BapTrigger.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BapStatus.choices, default=BapStatus.OPEN
+    )
+    examiner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    statement = models.TextField(_("applicant's statement"), blank=True)
+    findings = models.TextField(_("examiner's findings"), blank=True)
+    proposal = models.CharField(
+        _("proposed decision"), max_length=10, choices=BapOutcome.choices, blank=True
+    )
+    proposal_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    suspend_months = models.PositiveSmallIntegerField(
+        _("suspension (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(6), MaxValueValidator(24)],
+    )
+    awaited = models.JSONField(_("awaited"), default=list, blank=True)
+    round = models.PositiveSmallIntegerField(default=1)
+    needs_central = models.BooleanField(_("needs central approval"), default=False)
+    central_due = models.DateField(_("central approval due"), null=True, blank=True)
+    central_approved_at = models.DateTimeField(null=True, blank=True)
+    central_reference = models.CharField(_("central approval reference"), max_length=60, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("BAP")
+        verbose_name_plural = _("BAPs")
+
+    def __str__(self) -> str:
+        return f"BAP {self.application_id} ({self.get_trigger_display()})"
+
+
+class BapApproval(models.Model):
+    """One signature (or return) of a BAP proposal by one step of the chain."""
+
+    bap = models.ForeignKey(Bap, on_delete=models.CASCADE, related_name="approvals")
+    round = models.PositiveSmallIntegerField()
+    sequence = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=24)
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved = models.BooleanField()
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("BAP approval")
+        verbose_name_plural = _("BAP approvals")
+        ordering = ["round", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bap", "round", "sequence"], name="one_approval_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bap_id} r{self.round} {self.sequence} {self.role}"

@@ -23,6 +23,7 @@ SCHEDULE: dict[str, int] = {
     "escalate_complaints": 900,
     "prune_login_failures": 3600,
     "record_no_shows": 3600,
+    "sweep_applications": 300,
 }
 
 

@@ -1,0 +1,128 @@
+"""The periodic sweep: flag at-risk and overdue applications, cancel the abandoned.
+
+Idempotent and safe when two copies run at once (style rule 7): each flag change is a
+conditional UPDATE on the old flag with a row-count check, and the supervisors' email
+carries a dedupe key per application, flag and due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.applications import workflow
+from loket.applications.choices import ApplicationStatus, RiskFlag
+from loket.applications.models import Application
+from loket.applications.sop import risk_for
+from loket.core.audit import audit_record
+from loket.core.choices import Role
+from loket.core.errors import ApplicationError
+from loket.core.outbox import send_email
+from loket.offices.models import StaffRole
+
+SUPERVISORS_NOTIFIED = (Role.KASUBSI, Role.KASI)
+
+
+@dataclass
+class SweepResult:
+    at_risk: int = 0
+    overdue: int = 0
+    cleared: int = 0
+    cancelled: int = 0
+
+
+def _notify(application: Application, flag: str) -> None:
+    office = application.office
+    if office is None:
+        return
+    emails = sorted(
+        set(
+            StaffRole.objects.filter(office=office, role__in=SUPERVISORS_NOTIFIED).values_list(
+                "user__email", flat=True
+            )
+        )
+    )
+    label = RiskFlag(flag).label
+    for email in emails:
+        send_email(
+            to=email,
+            subject=_("%(flag)s: passport application due %(due)s")
+            % {"flag": label, "due": application.due_date},
+            body=_(
+                "The application of %(name)s (%(service)s) is %(flag)s: due %(due)s, now at "
+                "%(status)s.\n\nLoket — passport service"
+            )
+            % {
+                "name": application.full_name,
+                "service": application.get_service_class_display(),
+                "flag": str(label).lower(),
+                "due": application.due_date,
+                "status": application.get_status_display(),
+            },
+            dedupe_key=f"sla:{application.public_id}:{flag}:{application.due_date}:{email}",
+            office_code=office.code,
+        )
+
+
+def applications_sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    running = Application.objects.filter(
+        status__in=workflow.SLA_RUNNING, due_date__isnull=False
+    ).select_related("office")
+    for application in running.iterator():
+        flag = risk_for(application, now=now)
+        if flag == application.risk_flag:
+            continue
+        with transaction.atomic():
+            won = Application.objects.filter(
+                pk=application.pk, risk_flag=application.risk_flag, status=application.status
+            ).update(risk_flag=flag)
+            if won != 1:
+                continue  # another sweep (or a transition) got there first
+            audit_record(
+                actor=None,
+                action="application.risk",
+                target=application,
+                office_code=application.office.code if application.office else "",
+                changes={"risk_flag": [application.risk_flag, flag]},
+            )
+            application.risk_flag = flag
+            if flag == RiskFlag.NONE:
+                result.cleared += 1
+            else:
+                _notify(application, flag)
+                if flag == RiskFlag.OVERDUE:
+                    result.overdue += 1
+                else:
+                    result.at_risk += 1
+    # Postponed for missing documents beyond 7 days, or ready and uncollected beyond 30.
+    stale = [
+        (ApplicationStatus.POSTPONED, workflow.DOCUMENTS_DEADLINE_DAYS),
+        (ApplicationStatus.READY, workflow.PICKUP_DEADLINE_DAYS),
+    ]
+    for status, days in stale:
+        rows = Application.objects.filter(
+            status=status, status_changed_at__lt=now - dt.timedelta(days=days)
+        )
+        if status == ApplicationStatus.POSTPONED:
+            rows = rows.filter(outcome__resume_to=ApplicationStatus.DOCUMENT_CHECK)
+        for application in rows:
+            try:
+                workflow.application_cancel_office(
+                    application=application,
+                    actor=None,
+                    reason=(
+                        "documents not completed within 7 days"
+                        if status == ApplicationStatus.POSTPONED
+                        else "not collected within 30 days"
+                    ),
+                )
+                result.cancelled += 1
+            except ApplicationError:
+                continue  # moved on meanwhile (resumed, collected, or another sweep)
+    return result

@@ -1,0 +1,620 @@
+"""The office workflow of an application: one transition map, one transition function.
+
+Every status change of an application at the office goes through
+`application_transition`, which checks the map (from -> to), the actor's role at the
+application's office, the guards (payment before printing, a decided BAP before leaving
+the BAP step, the status to resume after a postponement), and writes an
+`ApplicationEvent` and an audit line in the same transaction (style rules 4 and 5).
+
+The step services below (arrive, documents checked, interview, biometrics, adjudicate,
+print, QC, postpone, resume, cancel) are what the officer screens call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.applications.choices import (
+    WALK_IN_ONLY_CASES,
+    ApplicationStatus,
+    BapStatus,
+    BapTrigger,
+    CaseType,
+    RiskFlag,
+    ServiceClass,
+)
+from loket.applications.models import Application, ApplicationEvent, Bap, BlankStock
+from loket.applications.sop import due_date_for
+from loket.core.audit import audit_record
+from loket.core.choices import SUPERVISOR_ROLES, Role
+from loket.core.errors import ApplicationError, Forbidden
+from loket.core.models import User
+from loket.core.outbox import send_email
+from loket.offices.selectors import office_require_role
+
+S = ApplicationStatus
+#: The pseudo-role of the periodic sweep and of payment callbacks (no person acts).
+SYSTEM = "system"
+_SUP = frozenset(SUPERVISOR_ROLES)
+
+# from -> {to -> roles that may make that move} (style.md rule 4). Drafts and the
+# applicant's own cancel stay with the wizard (services.application_cancel).
+TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    S.SUBMITTED: {
+        S.PAID: frozenset({SYSTEM, Role.FRONT_DESK}),
+        S.DOCUMENT_CHECK: frozenset({Role.FRONT_DESK}),
+        S.CANCELLED: frozenset({SYSTEM, Role.FRONT_DESK}),
+    },
+    S.PAID: {
+        S.DOCUMENT_CHECK: frozenset({Role.FRONT_DESK}),
+        S.CANCELLED: frozenset({SYSTEM}),
+    },
+    S.DOCUMENT_CHECK: {
+        S.INTERVIEW: frozenset({Role.FRONT_DESK}),
+        S.POSTPONED: frozenset({Role.FRONT_DESK}),
+        S.CANCELLED: frozenset({SYSTEM}),
+    },
+    S.INTERVIEW: {
+        S.BIOMETRICS: frozenset({Role.INTERVIEWER}),
+        S.POSTPONED: frozenset({Role.INTERVIEWER}),
+    },
+    S.BIOMETRICS: {
+        S.BAP: frozenset({Role.BIOMETRICS}),
+        S.ADJUDICATION: frozenset({Role.BIOMETRICS}),
+    },
+    # Leaving BAP is the decision of the last approver of the chain (or of the
+    # supervisor recording central approval); the guard requires a decided BAP.
+    S.BAP: {
+        S.ADJUDICATION: _SUP,
+        S.POSTPONED: _SUP,
+        S.SUSPENDED: _SUP,
+        S.REFUSED: _SUP,
+    },
+    S.ADJUDICATION: {
+        S.PRINTING: frozenset({Role.ADJUDICATOR}),
+        S.BAP: frozenset({Role.ADJUDICATOR}),
+        S.POSTPONED: frozenset({Role.ADJUDICATOR}),
+        S.REFUSED: frozenset({Role.ADJUDICATOR}),
+    },
+    S.PRINTING: {S.QC: frozenset({Role.PRINTING})},
+    S.QC: {
+        S.READY: frozenset({Role.QC}),
+        S.PRINTING: frozenset({Role.QC}),  # failed QC: print again on a new blank
+    },
+    # Collection belongs to pickup; uncollected after 30 days the issuance is cancelled.
+    S.READY: {S.CANCELLED: frozenset({SYSTEM})},
+    S.POSTPONED: {
+        S.DOCUMENT_CHECK: frozenset({Role.FRONT_DESK}) | _SUP,
+        S.INTERVIEW: frozenset({Role.INTERVIEWER}) | _SUP,
+        S.BAP: frozenset({Role.BAP_EXAMINER}) | _SUP,
+        S.ADJUDICATION: frozenset({Role.ADJUDICATOR}) | _SUP,
+        S.CANCELLED: frozenset({SYSTEM}) | _SUP,
+    },
+    S.SUSPENDED: {},
+    S.REFUSED: {},
+    S.CANCELLED: {},
+}
+
+TERMINAL = frozenset({S.SUSPENDED, S.REFUSED, S.CANCELLED})
+#: The completion clock runs in these states; it stops while postponed and at ready.
+SLA_RUNNING = frozenset(
+    {S.DOCUMENT_CHECK, S.INTERVIEW, S.BIOMETRICS, S.BAP, S.ADJUDICATION, S.PRINTING, S.QC}
+)
+AT_OFFICE = SLA_RUNNING | {S.POSTPONED, S.READY}
+#: Postponed and not completed within this many days: cancelled (brief §3).
+DOCUMENTS_DEADLINE_DAYS = 7
+#: Ready but not collected within this many days: the issuance is cancelled (brief §3).
+PICKUP_DEADLINE_DAYS = 30
+
+
+def allowed_targets(status: str) -> dict[str, frozenset[str]]:
+    return TRANSITIONS.get(status, {})
+
+
+# --- guards -------------------------------------------------------------------------------
+
+
+def _guard_paid(application: Application, to: str) -> None:
+    if application.paid_at is None:
+        raise ApplicationError(
+            "not_paid",
+            _("The fee is not paid yet: a passport is printed only after payment."),
+            status=409,
+        )
+
+
+def _guard_bap_decided(application: Application, to: str) -> None:
+    bap = Bap.objects.filter(application=application).first()
+    outcomes: dict[str, str] = {
+        S.ADJUDICATION: "approve",
+        S.POSTPONED: "postpone",
+        S.SUSPENDED: "suspend",
+        S.REFUSED: "refuse",
+    }
+    wanted = outcomes[to]
+    if bap is None or bap.status != BapStatus.DECIDED or bap.proposal != wanted:
+        raise ApplicationError(
+            "bap_not_approved",
+            _("The BAP decision has not gone through its approval chain yet."),
+            status=409,
+        )
+
+
+def _guard_resume(application: Application, to: str) -> None:
+    if to == S.CANCELLED:
+        return
+    resume_to = application.outcome.get("resume_to")
+    if resume_to != to:
+        raise ApplicationError(
+            "resume_elsewhere",
+            _("A postponed application resumes at the step where it stopped."),
+            status=409,
+        )
+
+
+_GUARDS: dict[tuple[str, str], Callable[[Application, str], None]] = {
+    (S.ADJUDICATION, S.PRINTING): _guard_paid,
+    **{(S.BAP, to): _guard_bap_decided for to in TRANSITIONS[S.BAP]},
+    **{(S.POSTPONED, to): _guard_resume for to in TRANSITIONS[S.POSTPONED]},
+}
+
+
+def _require_role(*, application: Application, actor: User | None, roles: Iterable[str]) -> None:
+    roles = frozenset(roles)
+    if actor is None:
+        if SYSTEM not in roles:
+            raise Forbidden("role_required", _("This step needs an officer."))
+        return
+    staff_roles = roles - {SYSTEM}
+    if not staff_roles or application.office is None:
+        raise Forbidden("role_required", _("Your role at this office does not allow this action."))
+    office_require_role(user=actor, office=application.office, roles=staff_roles)
+
+
+def application_transition(
+    *,
+    application: Application,
+    to: str,
+    actor: User | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    expected_from: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Application:
+    """Move an application to `to`, or raise ApplicationError and change nothing.
+
+    `expected_from` guards a stale screen: when given, the application must still be in
+    that status. `changes` are further fields saved with the move.
+    """
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("office").get(pk=application.pk)
+        )
+        source = locked.status
+        if expected_from is not None and source != expected_from:
+            raise ApplicationError(
+                "status_changed",
+                _("This application has moved on to %(status)s; reload the page.")
+                % {"status": locked.get_status_display()},
+                status=409,
+            )
+        targets = allowed_targets(source)
+        if to not in targets:
+            raise ApplicationError(
+                "transition_not_allowed",
+                _("An application in %(from)s cannot move to %(to)s.")
+                % {"from": locked.get_status_display(), "to": S(to).label},
+                status=409,
+            )
+        _require_role(application=locked, actor=actor, roles=targets[to])
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+        guard = _GUARDS.get((source, to))
+        if guard is not None:
+            guard(locked, to)
+        now = timezone.now()
+        locked.status = to
+        locked.status_changed_at = now
+        if to not in SLA_RUNNING:
+            locked.risk_flag = RiskFlag.NONE
+        locked.save()
+        ApplicationEvent.objects.create(
+            application=locked,
+            from_status=source,
+            to_status=to,
+            actor=actor if actor is not None and actor.pk else None,
+            at=now,
+            reason=reason[:300],
+            data=data or {},
+        )
+        audit_record(
+            actor=actor,
+            action=f"application.{to}",
+            target=locked,
+            office_code=locked.office.code if locked.office else "",
+            changes={"status": [source, to], **({"data": data} if data else {})},
+            reason=reason,
+        )
+    application.refresh_from_db()
+    return application
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+def _set_due_date(application: Application, start: dt.datetime) -> dt.date | None:
+    if application.office is None:
+        return None
+    return due_date_for(application=application, start=start)
+
+
+def application_record_payment(
+    *,
+    application: Application,
+    paid_at: dt.datetime,
+    billing_code: str = "",
+    actor: User | None = None,
+) -> Application:
+    """Record the fee as paid (idempotent). A submitted application becomes PAID; one
+    already at the office gets its due date now if it had none."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.paid_at is not None:
+            return locked
+        Application.objects.filter(pk=locked.pk).update(
+            paid_at=paid_at, billing_code=billing_code or locked.billing_code
+        )
+        locked.refresh_from_db()
+        if locked.status == S.SUBMITTED:
+            return application_transition(
+                application=locked,
+                to=S.PAID,
+                actor=actor,
+                data={"billing_code": billing_code},
+                reason="payment",
+            )
+        if locked.status in SLA_RUNNING and locked.due_date is None:
+            locked.due_date = _set_due_date(locked, max(paid_at, timezone.now()))
+            locked.save(update_fields=["due_date", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="application.paid",
+            target=locked,
+            office_code=locked.office.code if locked.office else "",
+            changes={"billing_code": billing_code},
+        )
+    return locked
+
+
+def application_arrive(
+    *,
+    application: Application,
+    actor: User,
+    service_class: str = ServiceClass.REGULAR,
+    priority_category: str = "",
+    paid_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Application:
+    """Check-in at the office: the application goes to the document check.
+
+    The due date is computed now when the fee is paid (online bookings pay before the
+    visit), otherwise when the office bill is paid. Percepatan after the morning
+    cut-off and a due date on a day off are refused by `due_date_for`.
+    """
+    if service_class not in ServiceClass.values:
+        raise ApplicationError("service_class_invalid", _("Unknown service class."))
+    if service_class == ServiceClass.PERCEPATAN and application.case_type not in (
+        CaseType.NEW,
+        CaseType.RENEWAL_EXPIRED,
+    ):
+        raise ApplicationError(
+            "percepatan_not_allowed",
+            _("Same-day service is only for new passports and renewals of expired ones."),
+            status=409,
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        application.service_class = service_class
+        application.priority_category = priority_category[:16]
+        application.percepatan = service_class == ServiceClass.PERCEPATAN or application.percepatan
+        paid = paid_at or application.paid_at
+        changes: dict[str, Any] = {
+            "service_class": service_class,
+            "priority_category": application.priority_category,
+            "percepatan": application.percepatan,
+            "needs_bap": application.case_type in WALK_IN_ONLY_CASES,
+            "paid_at": paid,
+        }
+        if paid is not None:
+            changes["due_date"] = due_date_for(application=application, start=now)
+        return application_transition(
+            application=application,
+            to=S.DOCUMENT_CHECK,
+            actor=actor,
+            changes=changes,
+            data={"service_class": service_class, "priority_category": priority_category},
+            reason="arrival",
+        )
+
+
+def application_documents_checked(
+    *,
+    application: Application,
+    actor: User,
+    checklist: dict[str, bool],
+    mismatch_note: str = "",
+    awaited: list[str] | None = None,
+) -> Application:
+    """Document check against the originals. All items present: on to the interview;
+    anything awaited: postponed until it is brought (cancelled after 7 days)."""
+    missing = [kind for kind, ok in checklist.items() if not ok]
+    data = {"checklist": checklist, "mismatch_note": mismatch_note[:500]}
+    if awaited or missing:
+        awaited_list = list(awaited or []) or missing
+        return application_postpone(
+            application=application,
+            actor=actor,
+            awaited=awaited_list,
+            reason=_("Documents missing"),
+            data=data,
+        )
+    return application_transition(
+        application=application,
+        to=S.INTERVIEW,
+        actor=actor,
+        data=data,
+        expected_from=S.DOCUMENT_CHECK,
+    )
+
+
+def application_interviewed(
+    *,
+    application: Application,
+    actor: User,
+    purpose: str,
+    destination: str,
+    sponsor: str,
+    pmi_suspicion: bool,
+    notes: str = "",
+) -> Application:
+    """Structured interview; a suspicion of non-procedural migrant work requires a BAP."""
+    data = {
+        "purpose": purpose[:20],
+        "destination": destination[:100],
+        "sponsor": sponsor[:150],
+        "pmi_suspicion": bool(pmi_suspicion),
+        "notes": notes[:500],
+    }
+    changes: dict[str, Any] = {}
+    if pmi_suspicion:
+        changes["needs_bap"] = True
+    return application_transition(
+        application=application,
+        to=S.BIOMETRICS,
+        actor=actor,
+        data=data,
+        changes=changes,
+        expected_from=S.INTERVIEW,
+    )
+
+
+def _bap_trigger(application: Application) -> str:
+    return {
+        CaseType.LOST: BapTrigger.LOST,
+        CaseType.DAMAGED: BapTrigger.DAMAGED,
+        CaseType.DATA_CHANGE: BapTrigger.DATA_CHANGE,
+    }.get(CaseType(application.case_type) if application.case_type else None, BapTrigger.INTERVIEW)  # type: ignore[arg-type]
+
+
+def application_biometrics_captured(
+    *, application: Application, actor: User, fingerprint_ref: str, photo_ref: str = ""
+) -> Application:
+    """Photo and fingerprints taken (the device is outside Loket: we keep its reference)."""
+    if not fingerprint_ref.strip():
+        raise ApplicationError(
+            "fingerprint_required",
+            _("Enter the capture reference of the fingerprint device."),
+            fields={"fingerprint_ref": _("Required.")},
+        )
+    data = {"fingerprint_ref": fingerprint_ref.strip()[:60], "photo_ref": photo_ref[:200]}
+    with transaction.atomic():
+        to = S.BAP if application.needs_bap else S.ADJUDICATION
+        application = application_transition(
+            application=application,
+            to=to,
+            actor=actor,
+            data=data,
+            expected_from=S.BIOMETRICS,
+        )
+        if to == S.BAP:
+            Bap.objects.get_or_create(
+                application=application, defaults={"trigger": _bap_trigger(application)}
+            )
+    return application
+
+
+def application_adjudicate(
+    *,
+    application: Application,
+    actor: User,
+    decision: str,
+    reason: str = "",
+    awaited: list[str] | None = None,
+) -> Application:
+    """approve -> print queue (only when paid); refuse (fee not refunded); postpone; bap."""
+    if decision == "approve":
+        return application_transition(
+            application=application, to=S.PRINTING, actor=actor, expected_from=S.ADJUDICATION
+        )
+    if decision == "refuse":
+        return application_refuse(application=application, actor=actor, reason=reason)
+    if decision == "postpone":
+        return application_postpone(
+            application=application, actor=actor, awaited=awaited or [], reason=reason
+        )
+    if decision == "bap":
+        with transaction.atomic():
+            application = application_transition(
+                application=application,
+                to=S.BAP,
+                actor=actor,
+                reason=reason,
+                changes={"needs_bap": True},
+                expected_from=S.ADJUDICATION,
+            )
+            Bap.objects.get_or_create(
+                application=application, defaults={"trigger": _bap_trigger(application)}
+            )
+        return application
+    raise ApplicationError("decision_invalid", _("Choose a decision."))
+
+
+def application_refuse(*, application: Application, actor: User, reason: str) -> Application:
+    if not reason.strip():
+        raise ApplicationError(
+            "reason_required",
+            _("A refusal needs its reason."),
+            fields={"reason": _("Required.")},
+        )
+    outcome = {**application.outcome, "reason": reason[:300], "fee_refunded": False}
+    return application_transition(
+        application=application,
+        to=S.REFUSED,
+        actor=actor,
+        reason=reason,
+        changes={"outcome": outcome},
+    )
+
+
+def application_postpone(
+    *,
+    application: Application,
+    actor: User | None,
+    awaited: list[str],
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Application:
+    """Ditunda: stop the clock and list what is awaited; resumes at the same step."""
+    awaited = [str(a)[:200] for a in awaited if str(a).strip()]
+    if not awaited:
+        raise ApplicationError(
+            "awaited_required",
+            _("Say what the office is waiting for (a document, a recommendation)."),
+            fields={"awaited": _("Required.")},
+        )
+    outcome = {
+        **application.outcome,
+        "awaited": awaited,
+        "resume_to": application.status,
+        "postponed_at": timezone.now().isoformat(),
+    }
+    return application_transition(
+        application=application,
+        to=S.POSTPONED,
+        actor=actor,
+        reason=reason or _("Postponed"),
+        data={**(data or {}), "awaited": awaited},
+        changes={"outcome": outcome},
+    )
+
+
+def application_resume(*, application: Application, actor: User) -> Application:
+    to = application.outcome.get("resume_to", "")
+    if to not in TRANSITIONS[S.POSTPONED]:
+        raise ApplicationError("resume_elsewhere", _("Nothing to resume."), status=409)
+    return application_transition(
+        application=application, to=to, actor=actor, expected_from=S.POSTPONED, reason="resume"
+    )
+
+
+def _take_blank(application: Application) -> BlankStock:
+    # Conditional UPDATE and row count (style rule 6): two printers never take one blank.
+    taken = BlankStock.objects.filter(
+        office=application.office, book_type=application.book_type, quantity__gt=0
+    ).update(quantity=F("quantity") - 1)
+    if taken != 1:
+        raise ApplicationError(
+            "no_blank_stock",
+            _("No %(type)s blanks are left at this office: printing is not possible.")
+            % {"type": application.get_book_type_display()},
+            status=409,
+        )
+    return BlankStock.objects.get(office=application.office, book_type=application.book_type)
+
+
+def application_print(*, application: Application, actor: User) -> Application:
+    """Print on one blank of the application's book type; refuses without stock or payment."""
+    with transaction.atomic():
+        application = application_transition(
+            application=application, to=S.QC, actor=actor, expected_from=S.PRINTING
+        )
+        if application.paid_at is None:  # pragma: no cover - guarded before printing
+            _guard_paid(application, S.QC)
+        stock = _take_blank(application)
+        audit_record(
+            actor=actor,
+            action="blank_stock.take",
+            target=stock,
+            office_code=application.office.code if application.office else "",
+            changes={"quantity": stock.quantity, "low": stock.is_low},
+        )
+    return application
+
+
+def application_qc(
+    *, application: Application, actor: User, passed: bool, note: str = ""
+) -> Application:
+    """QC and signature: passed -> ready (the applicant is told); failed -> print again."""
+    if passed:
+        with transaction.atomic():
+            application = application_transition(
+                application=application,
+                to=S.READY,
+                actor=actor,
+                data={"note": note[:300]},
+                expected_from=S.QC,
+            )
+            if application.email:
+                office_name = application.office.name if application.office else ""
+                send_email(
+                    to=application.email,
+                    subject=_("Your passport is ready for pickup"),
+                    body=_(
+                        "Dear %(name)s,\n\nYour passport is ready for pickup at %(office)s. "
+                        "Bring your identity card and the payment receipt. A passport that "
+                        "is not collected within 30 days is cancelled.\n\nLoket — passport service"
+                    )
+                    % {"name": application.full_name, "office": office_name},
+                    dedupe_key=f"application-ready:{application.public_id}",
+                    office_code=application.office.code if application.office else "",
+                )
+        return application
+    if not note.strip():
+        raise ApplicationError(
+            "reason_required",
+            _("Say what failed the quality check."),
+            fields={"note": _("Required.")},
+        )
+    return application_transition(
+        application=application,
+        to=S.PRINTING,
+        actor=actor,
+        reason=note,
+        expected_from=S.QC,
+    )
+
+
+def application_cancel_office(
+    *, application: Application, actor: User | None, reason: str
+) -> Application:
+    """Cancel at the office: unpaid, documents not completed in 7 days, not collected."""
+    return application_transition(
+        application=application, to=S.CANCELLED, actor=actor, reason=reason
+    )
