@@ -13,11 +13,17 @@ from ninja import Header, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from loket.applications.selectors import application_get_for_owner, application_require_bookable
+from django.db import transaction
+
 from loket.booking import conf
+from loket.booking.admission import admission_consume, admission_join
+from loket.booking.limits import rate_limit
 from loket.booking.choices import CANCELLABLE, HAS_PROOF, RESCHEDULABLE
 from loket.booking.models import Booking
 from loket.booking.proof import proof_pdf
 from loket.booking.schemas import (
+    AdmissionIn,
+    AdmissionOut,
     AvailabilityOut,
     BookingIn,
     BookingOut,
@@ -25,7 +31,7 @@ from loket.booking.schemas import (
     PaymentOut,
     SlotIn,
 )
-from loket.booking.selectors import availability, booking_get_for_owner, bookings_of
+from loket.booking.selectors import availability_cached, booking_get_for_owner, bookings_of
 from loket.booking.services import (
     booking_cancel,
     booking_create,
@@ -106,6 +112,22 @@ def _out(booking: Booking) -> dict[str, Any]:
     }
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as the load balancer saw it (docs/deployment.md: the balancer
+    sets X-Forwarded-For and only it can reach the app nodes)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return ip or None
+
+
+def _error_with_retry(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    response = router.api.create_response(  # type: ignore[union-attr]
+        request, {"error": error.as_dict()}, status=error.status
+    )
+    response["Retry-After"] = str(error.extra["retry_after"])
+    return response
+
+
 def _get(request: HttpRequest, code: str) -> Booking:
     return booking_get_for_owner(account=_user(request), code=code)
 
@@ -123,7 +145,7 @@ def get_availability(
     category: Literal["regular", "percepatan"] = "regular",
 ) -> Any:
     found = office_get_public(code=office)
-    days = availability(office=found, start=start, end=end, category=category)
+    days = availability_cached(office=found, start=start, end=end, category=category)
     return {
         "office": found.code,
         "time_zone": found.timezone,
@@ -139,6 +161,28 @@ def get_availability(
             for day in days
         ],
     }
+
+
+@router.post(
+    "/admission",
+    response={200: AdmissionOut, 202: AdmissionOut},
+    auth=applicant_auth,
+    summary="Join the waiting room of an office, or ask again for one's place (poll)",
+    description=(
+        "200 with a token when admitted: send it as the Admission-Token header of one "
+        "POST /bookings within its validity. 202 while in line, with position, estimated "
+        "wait and a Retry-After header: ask again after that many seconds."
+    ),
+)
+def post_admission(request: HttpRequest, response: HttpResponse, payload: AdmissionIn) -> Any:
+    account = _user(request)
+    found = office_get_public(code=payload.office)
+    state = admission_join(account=account, office=found, ip=client_ip(request))
+    body = {**state.__dict__, "office": found.code}
+    if state.admitted:
+        return Status(200, body)
+    response["Retry-After"] = str(state.retry_after)
+    return Status(202, body)
 
 
 @router.get("/bookings", response=list[BookingOut], auth=applicant_auth, summary="My bookings")
@@ -157,7 +201,10 @@ def list_bookings(request: HttpRequest) -> Any:
         "(header Idempotent-Replayed: true) and never books twice; the same key with another "
         "body is refused with idempotency_key_reused. Errors: session_full, date_not_released, "
         "date_past, not_working_day, nik_has_active_booking, percepatan_not_allowed, "
-        "walk_in_only, application_incomplete, application_not_found, session_not_found."
+        "walk_in_only, application_incomplete, application_not_found, session_not_found, "
+        "ballot_pending; admission_required (428: no Admission-Token header), "
+        "admission_invalid, admission_expired, admission_used (403); rate_limited (429, "
+        "with Retry-After)."
     ),
 )
 def create_booking(
@@ -165,6 +212,22 @@ def create_booking(
     response: HttpResponse,
     payload: BookingIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
+    admission_token: str = Header("", alias="Admission-Token"),
+) -> Any:
+    try:
+        return _create_booking(request, response, payload, idempotency_key, admission_token)
+    except ApplicationError as error:
+        if "retry_after" in error.extra:
+            return _error_with_retry(request, error)
+        raise
+
+
+def _create_booking(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: BookingIn,
+    idempotency_key: str,
+    admission_token: str,
 ) -> Any:
     account = _user(request)
     if not idempotency_key.strip():
@@ -183,20 +246,26 @@ def create_booking(
         account=account, key=idempotency_key.strip(), request_hash=request_hash_of(body)
     )
     if booking is None:
+        rate_limit(account=account, nik=application.nik, ip=client_ip(request))
         application_require_bookable(application)
+        office = application.office
+        assert office is not None
         slot = slot_find(
-            office=application.office,  # type: ignore[arg-type]
+            office=office,
             day=payload.date,
             session_code=payload.session,
             category=category_for(application),
         )
-        booking = booking_create(
-            application=application,
-            slot=slot,
-            account=account,
-            idempotency_key=idempotency_key,
-            request_hash=request_hash_of(body),
-        )
+        with transaction.atomic():
+            if conf.admission_required():
+                admission_consume(token=admission_token.strip(), account=account, office=office)
+            booking = booking_create(
+                application=application,
+                slot=slot,
+                account=account,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash_of(body),
+            )
     if booking.replayed:
         response["Idempotent-Replayed"] = "true"
     return Status(201, _out(booking))

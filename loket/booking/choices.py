@@ -50,3 +50,17 @@ class EventKind(models.TextChoices):
 class ReleaseKind(models.TextChoices):
     WEEKLY = "weekly", _("Weekly, on a fixed day and hour")
     MONTHLY = "monthly", _("Monthly, on the last working day")
+
+
+class AllocationMode(models.TextChoices):
+    """How an office hands out the places of a release (issue #4)."""
+
+    FCFS = "fcfs", _("First come, first served (with a randomised pre-queue)")
+    BALLOT = "ballot", _("Ballot: requests collected over a window, then drawn")
+
+
+class BallotOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting for the draw")
+    WON = "won", _("Drawn: place held")
+    LOST = "lost", _("Not drawn")
+    OFFERED = "offered", _("Offered a returned place")

@@ -40,3 +40,47 @@ def booking_horizon_days() -> int:
 def site_url() -> str:
     value = getattr(settings, "LOKET_SITE_URL", None)
     return str(value if value is not None else env.str("LOKET_SITE_URL", "http://localhost:8000"))
+
+
+def _float(name: str, default: float) -> float:
+    value = getattr(settings, name, None)
+    return float(value) if value is not None else float(env.str(name, str(default)))
+
+
+def admission_rate() -> float:
+    """Admissions per second per office. Start near 75% of the booking rate the benchmark
+    measures on the production machine (`make bench-booking`, docs/performance.md)."""
+    return _float("LOKET_ADMISSION_RATE_PER_SECOND", 60.0)
+
+
+def admission_burst_seconds() -> float:
+    """An idle gate saves up at most this many seconds of admissions (the burst)."""
+    return _float("LOKET_ADMISSION_BURST_SECONDS", 1.0)
+
+
+def admission_token_seconds() -> int:
+    """How long an admission token stays valid once issued."""
+    return _int("LOKET_ADMISSION_TOKEN_SECONDS", 300)
+
+
+def admission_required() -> bool:
+    """Booking through the API and the pages needs an admission token (the waiting room)."""
+    value = getattr(settings, "LOKET_ADMISSION_REQUIRED", None)
+    return bool(value) if value is not None else env.bool("LOKET_ADMISSION_REQUIRED", True)
+
+
+def rate_limits() -> dict[str, tuple[int, int]]:
+    """(requests, window seconds) per scope of the booking path's abuse limits."""
+    value = getattr(settings, "LOKET_BOOKING_RATE_LIMITS", None)
+    if value is not None:
+        return dict(value)
+    return {
+        "account": (_int("LOKET_RATE_ACCOUNT_PER_MINUTE", 20), 60),
+        "nik": (_int("LOKET_RATE_NIK_PER_MINUTE", 10), 60),
+        "ip": (_int("LOKET_RATE_IP_PER_MINUTE", 300), 60),
+    }
+
+
+def availability_cache_seconds() -> int:
+    """Availability answers are cached this long at most (invalidated when places change)."""
+    return _int("LOKET_AVAILABILITY_CACHE_SECONDS", 2)

@@ -14,7 +14,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loket.booking.choices import ACTIVE, BookingStatus, EventKind, ReleaseKind
+from loket.booking.choices import (
+    ACTIVE,
+    AllocationMode,
+    BallotOutcome,
+    BookingStatus,
+    EventKind,
+    ReleaseKind,
+)
 from loket.core.models import TimeStampedModel
 from loket.offices.choices import WEEKDAYS, QuotaCategory
 
@@ -43,6 +50,14 @@ class ReleaseRule(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(8)],
     )
     is_active = models.BooleanField(_("active"), default=True)
+    allocation = models.CharField(
+        _("allocation"), max_length=8, choices=AllocationMode.choices, default=AllocationMode.FCFS
+    )
+    prequeue_minutes = models.PositiveSmallIntegerField(
+        _("pre-queue (minutes before release)"),
+        default=15,
+        help_text=_("Who arrives in these minutes before the release is put in random order."),
+    )
 
     class Meta:
         verbose_name = _("quota release rule")
@@ -209,3 +224,191 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}:{self.key}"
+
+
+# --- flash crowd: waiting room, pre-queue, ballot, abuse limits (issue #4) ------------------
+
+
+class WaitingEntry(models.Model):
+    """One account in an office's waiting room.
+
+    `rank` orders the line: the join instant in microseconds since the epoch, or, for
+    those who joined the pre-queue of `release_at`, a rank just below that instant given
+    by the pre-queue draw (NULL until the draw). Everybody with rank <= the gate's
+    `admitted_through` may take an admission token.
+    """
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    release_at = models.DateTimeField(null=True, blank=True)
+    rank = models.BigIntegerField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waiting room entry")
+        verbose_name_plural = _("waiting room entries")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "account"], name="waiting_one_per_account")
+        ]
+        indexes = [
+            models.Index(fields=["office", "rank"]),
+            models.Index(fields=["office", "release_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}:{self.account_id} rank {self.rank}"
+
+
+class AdmissionGate(models.Model):
+    """The admission counter of one office's waiting room (advanced by a conditional UPDATE)."""
+
+    office = models.OneToOneField("offices.Office", on_delete=models.CASCADE, related_name="+")
+    admitted_through = models.BigIntegerField(default=0)
+    refilled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("admission gate")
+        verbose_name_plural = _("admission gates")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} through {self.admitted_through}"
+
+
+class AdmissionUse(models.Model):
+    """A spent admission token; the unique nonce makes a token single-use."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("used admission token")
+        verbose_name_plural = _("used admission tokens")
+
+    def __str__(self) -> str:
+        return self.nonce
+
+
+class PrequeueDraw(models.Model):
+    """The random order given to a release's pre-queue, with its seed (re-runnable)."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    release_at = models.DateTimeField()
+    seed = models.BigIntegerField()
+    entries = models.JSONField(default=list, help_text="Entry ids in drawn order.")
+    drawn_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pre-queue draw")
+        verbose_name_plural = _("pre-queue draws")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "release_at"], name="prequeue_draw_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.release_at:%Y-%m-%d %H:%M} seed {self.seed}"
+
+
+class Ballot(models.Model):
+    """Places of dates [first_date, last_date] handed out by a draw instead of FCFS."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("category"), max_length=16, choices=QuotaCategory.choices)
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    opens_at = models.DateTimeField(_("requests from"))
+    closes_at = models.DateTimeField(_("requests until"))
+    seed = models.BigIntegerField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        indexes = [models.Index(fields=["office", "first_date", "last_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_date__lte=F("last_date")), name="ballot_dates_ordered"
+            ),
+            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="ballot_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.first_date}..{self.last_date}"
+
+
+class BallotRequest(models.Model):
+    """One person's entry in a ballot, with up to three (date, session) choices in order."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="requests")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    nik = models.CharField(_("NIK"), max_length=16)
+    choices = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=8, choices=BallotOutcome.choices, default=BallotOutcome.PENDING
+    )
+    booking = models.ForeignKey(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ballot request")
+        verbose_name_plural = _("ballot requests")
+        ordering = ["ballot", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "nik"], name="ballot_one_request_per_nik")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}:{self.nik} {self.outcome}"
+
+
+class RateCounter(models.Model):
+    """Requests of one key (scope:identity) in one fixed window; shared by every process."""
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"
+
+
+class AutomationSignal(models.Model):
+    """A hint that a client is a script (limit hit, superhuman speed ...), for review."""
+
+    kind = models.CharField(max_length=32)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nik = models.CharField(max_length=16, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("automation signal")
+        verbose_name_plural = _("automation signals")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.account_id or ''} {self.ip or ''}"

@@ -79,3 +79,19 @@ class BookingOut(Schema):
     can_cancel: bool
     proof_available: bool
     payment: PaymentOut | None
+
+
+class AdmissionIn(Schema):
+    office: str = Field(..., max_length=20, description="Office code.")
+
+
+class AdmissionOut(Schema):
+    office: str
+    admitted: bool
+    token: str | None = Field(None, description="Send as the Admission-Token header.")
+    position: int | None = Field(None, description="Place in line (1: next); null in a pre-queue.")
+    wait_seconds: int
+    retry_after: int
+    release_at: dt.datetime | None = Field(
+        None, description="In a pre-queue: the release at which the line is put in random order."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,6 +141,46 @@ def availability(
             )
         )
         day += dt.timedelta(days=1)
+    return days
+
+
+def _availability_version_key(office_id: int) -> str:
+    return f"loket:avail:v:{office_id}"
+
+
+def availability_invalidate(*, office_id: int) -> None:
+    """Places of the office changed: cached availability of it is stale from now on."""
+    cache.set(_availability_version_key(office_id), timezone.now().timestamp(), None)
+
+
+def availability_cached(
+    *,
+    office: Office,
+    start: dt.date,
+    end: dt.date,
+    category: str = QuotaCategory.REGULAR,
+    now: dt.datetime | None = None,
+) -> list[DayAvailability]:
+    """`availability` through the cache (issue #4: a crowd refreshing the calendar must not
+    load the database). Entries live at most LOKET_AVAILABILITY_CACHE_SECONDS, never past
+    the next release moment in the range, and are dropped when places change (a version
+    key bumped on commit of every take and return of a place)."""
+    from loket.booking import conf
+
+    seconds = conf.availability_cache_seconds()
+    if seconds <= 0:
+        return availability(office=office, start=start, end=end, category=category, now=now)
+    now = now or timezone.now()
+    version = cache.get(_availability_version_key(office.pk), 0)
+    key = f"loket:avail:{office.pk}:{category}:{start}:{end}:{version}"
+    days = cache.get(key)
+    if days is None:
+        days = availability(office=office, start=start, end=end, category=category, now=now)
+        upcoming = [d.opens_at for d in days if d.opens_at is not None and d.opens_at > now]
+        if upcoming:
+            seconds = min(seconds, int((min(upcoming) - now).total_seconds()))
+        if seconds > 0:
+            cache.set(key, days, seconds)
     return days
 
 

@@ -31,6 +31,7 @@ from loket.applications.choices import CaseType
 from loket.applications.models import Application
 from loket.applications.selectors import application_require_bookable
 from loket.booking import conf, release
+from loket.booking.ballot import ballot_open_for
 from loket.booking.choices import (
     ACTIVE,
     CANCELLABLE,
@@ -47,7 +48,7 @@ from loket.booking.models import (
     IdempotencyKey,
     SlotCapacity,
 )
-from loket.booking.selectors import release_rule_of, session_start
+from loket.booking.selectors import availability_invalidate, release_rule_of, session_start
 from loket.core.audit import audit_record
 from loket.core.calendar import days_off, is_working_day, local_date
 from loket.core.errors import ApplicationError, NotFound
@@ -130,18 +131,29 @@ def quotas_release(*, now: dt.datetime | None = None) -> dict[str, int]:
 # --- places -------------------------------------------------------------------------------
 
 
+def _places_changed(slot_id: int) -> None:
+    """Drop cached availability of the slot's office once the change is committed."""
+    office_id = SlotCapacity.objects.filter(pk=slot_id).values_list("office_id", flat=True).first()
+    if office_id is not None:
+        transaction.on_commit(lambda: availability_invalidate(office_id=office_id))
+
+
 def _slot_take(slot_id: int) -> bool:
     """Take one place; False when the session is full. Never read-then-write."""
-    return (
+    taken = (
         SlotCapacity.objects.filter(pk=slot_id, used__lt=F("capacity")).update(used=F("used") + 1)
         == 1
     )
+    if taken:
+        _places_changed(slot_id)
+    return taken
 
 
 def _slot_give_back(slot_id: int) -> None:
     if SlotCapacity.objects.filter(pk=slot_id, used__gt=0).update(used=F("used") - 1) != 1:
         # Only reachable if the counter was edited by hand: log loudly, never go negative.
         logger.error("Slot %s: returning a place found used already 0", slot_id)
+    _places_changed(slot_id)
 
 
 def category_for(application: Application) -> str:
@@ -345,6 +357,7 @@ def booking_create(
     account: User,
     idempotency_key: str,
     request_hash: str,
+    via_ballot: bool = False,
 ) -> Booking:
     """Book `slot` for `application`: take one place, issue the bill, hold until paid.
 
@@ -382,6 +395,12 @@ def booking_create(
         )
     now = timezone.now()
     _require_bookable_date(office, slot.date, slot.session, now)
+    if not via_ballot and ballot_open_for(office_id=office.pk, day=slot.date, category=category):
+        raise ApplicationError(
+            "ballot_pending",
+            _("The places of this date are given by ballot; enter the ballot instead."),
+            status=409,
+        )
     if Booking.objects.filter(nik=application.nik, status__in=ACTIVE).exists():
         raise _nik_taken()
     fresh = SlotCapacity.objects.filter(pk=slot.pk).values_list("used", "capacity").first()

@@ -10,9 +10,11 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,13 +24,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.applications.models import Application
 from loket.applications.selectors import application_get_for_owner, application_require_bookable
-from loket.booking import release
+from loket.booking import conf, release
+from loket.booking.admission import admission_check, admission_consume, admission_join
+from loket.booking.api import client_ip
+from loket.booking.limits import rate_limit
 from loket.booking.choices import CANCELLABLE, HAS_PROOF, RESCHEDULABLE, BookingStatus
 from loket.booking.forms import CancelForm, ConfirmForm, SlotChoiceForm, week_start
 from loket.booking.models import Booking
 from loket.booking.proof import masked_nik, proof_lines, proof_pdf, qr_svg
 from loket.booking.selectors import (
-    availability,
+    availability_cached,
     booking_active_for_application,
     booking_get_for_owner,
     bookings_of,
@@ -76,7 +81,9 @@ def _calendar_context(
     rule = release_rule_of(office)
     return {
         "office": office,
-        "days": availability(office=office, start=start, end=end, category=category, now=now),
+        "days": availability_cached(
+            office=office, start=start, end=end, category=category, now=now
+        ),
         "start": start,
         "prev": start - dt.timedelta(days=CALENDAR_DAYS) if start > today else None,
         "next": end + dt.timedelta(days=1),
@@ -108,6 +115,56 @@ def book(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def _session_key(office_id: int) -> str:
+    return f"loket.admission.{office_id}"
+
+
+def _admitted(request: HttpRequest, office: Any) -> bool:
+    """True when the session holds a valid admission for `office`, or the waiting room
+    admits the applicant right now (an idle gate admits at once: no extra page)."""
+    if not conf.admission_required():
+        return True
+    account = request_user(request)
+    token = request.session.get(_session_key(office.pk), "")
+    if token:
+        try:
+            admission_check(token=token, account=account, office=office)
+            return True
+        except ApplicationError:
+            pass
+    state = admission_join(account=account, office=office, ip=client_ip(request))
+    if state.admitted:
+        request.session[_session_key(office.pk)] = state.token
+    return state.admitted
+
+
+@verified
+def wait(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The waiting room: position and estimated wait; polls itself (htmx every few seconds,
+    a meta refresh without JavaScript) and moves on to the booking once admitted."""
+    account = request_user(request)
+    application = application_get_for_owner(account=account, public_id=public_id)
+    office = application.office
+    assert office is not None
+    target = reverse("booking:confirm", args=[application.public_id])
+    query = request.GET.get("next", "")
+    if query.startswith("?"):
+        target += query
+    state = admission_join(account=account, office=office, ip=client_ip(request))
+    if state.admitted:
+        request.session[_session_key(office.pk)] = state.token
+        if request.htmx:  # type: ignore[attr-defined]
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    context = {"application": application, "office": office, "state": state, "next": query}
+    template = "booking/wait.html#line" if request.htmx else "booking/wait.html"  # type: ignore[attr-defined]
+    response = render(request, template, context)
+    response["Retry-After"] = str(state.retry_after)
+    return response
+
+
 @verified
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -118,6 +175,11 @@ def confirm(request: HttpRequest, public_id: str) -> HttpResponse:
     category = category_for(application)
     office = application.office
     assert office is not None
+    if not _admitted(request, office):
+        url = reverse("booking:wait", args=[application.public_id])
+        if request.method == "GET" and request.GET:
+            url += "?" + urlencode({"next": "?" + request.GET.urlencode()})
+        return redirect(url)
     form = ConfirmForm(request.POST) if request.method == "POST" else SlotChoiceForm(request.GET)
     error: ApplicationError | None = None
     chosen = None
@@ -137,13 +199,22 @@ def confirm(request: HttpRequest, public_id: str) -> HttpResponse:
                 office=office, day=data["date"], session_code=data["session"], category=category
             )
             if request.method == "POST":
-                booking = booking_create(
-                    application=application,
-                    slot=chosen,
-                    account=account,
-                    idempotency_key=data["idempotency_key"],
-                    request_hash=_hash(application, data["date"], data["session"]),
-                )
+                rate_limit(account=account, nik=application.nik, ip=client_ip(request))
+                with transaction.atomic():
+                    if conf.admission_required():
+                        admission_consume(
+                            token=request.session.get(_session_key(office.pk), ""),
+                            account=account,
+                            office=office,
+                        )
+                    booking = booking_create(
+                        application=application,
+                        slot=chosen,
+                        account=account,
+                        idempotency_key=data["idempotency_key"],
+                        request_hash=_hash(application, data["date"], data["session"]),
+                    )
+                request.session.pop(_session_key(office.pk), None)
                 return redirect("booking:detail", code=booking.code)
         except ApplicationError as exc:
             error = exc
@@ -156,7 +227,9 @@ def confirm(request: HttpRequest, public_id: str) -> HttpResponse:
         percepatan=application.percepatan,
     )
     status = error.status if error is not None else 200
-    return render(
+    if error is not None and error.code in ("admission_expired", "admission_used"):
+        request.session.pop(_session_key(office.pk), None)
+    response = render(
         request,
         "booking/confirm.html",
         {
@@ -171,6 +244,9 @@ def confirm(request: HttpRequest, public_id: str) -> HttpResponse:
         },
         status=status,
     )
+    if error is not None and "retry_after" in error.extra:
+        response["Retry-After"] = str(error.extra["retry_after"])
+    return response
 
 
 @verified

@@ -34,6 +34,8 @@ def test_release_rules_are_office_scoped(
             "time": "09:00",
             "periods_ahead": 1,
             "is_active": "on",
+            "allocation": "fcfs",
+            "prequeue_minutes": 15,
         },
     )
     assert r.status_code == 302

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from loket.booking.admission import admission_token_issue
 from loket.booking.models import Booking
 from loket.booking.tests.conftest import NEXT_WED, THU, WED
 from loket.booking.tests.factories import verified_application
@@ -20,6 +21,10 @@ def api(client, application):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         if key is not None:
             headers["HTTP_IDEMPOTENCY_KEY"] = key
+            # Through the waiting room (an idle gate admits at once): test_admission.py.
+            headers["HTTP_ADMISSION_TOKEN"] = admission_token_issue(
+                account=application.account, office=application.office
+            )
         fn = getattr(client, method)
         if body is None:
             return fn(BASE + path, **headers, **extra)
