@@ -62,9 +62,7 @@ def bar_chart(
     labels, bars = [], []
     y = TOP
     for i, category in enumerate(categories):
-        labels.append(
-            {"x": _f(LABEL_WIDTH), "y": _f(y + group / 2 + 4), "text": _short(category)}
-        )
+        labels.append({"x": _f(LABEL_WIDTH), "y": _f(y + group / 2 + 4), "text": _short(category)})
         for j, s in enumerate(series):
             value = s.values[i]
             by = y + j * (BAR_HEIGHT + GAP)

@@ -99,7 +99,7 @@ class ScenarioForm(forms.Form):
                 % {"n": self.hours},
             )
             self.fields[f"walk_in_{prefix}"] = forms.FloatField(
-                label=_("Walk-ins, % of arrivals: lane %(lane)s") % {"lane": title},
+                label=_("Walk-ins, %% of arrivals: lane %(lane)s") % {"lane": title},
                 initial=round(float(lane["walk_in_share"]) * 100, 1),
                 min_value=0,
                 max_value=100,

@@ -45,9 +45,7 @@ def _estimate(node: dict[str, Any] | None, *, scale: float = 1.0, digits: int = 
     return text
 
 
-def _series(
-    name: str, nodes: list[dict[str, Any] | None], scale: float = 1.0
-) -> Series:
+def _series(name: str, nodes: list[dict[str, Any] | None], scale: float = 1.0) -> Series:
     def pick(node: dict[str, Any] | None, key: str) -> float | None:
         if not node or node.get(key) is None:
             return None
@@ -120,10 +118,7 @@ def comparison(runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[s
             ],
             "counters": [
                 ", ".join(
-                    str(c)
-                    for s in plan["stages"]
-                    if s["code"] == code
-                    for c in s["counters"]
+                    str(c) for s in plan["stages"] if s["code"] == code for c in s["counters"]
                 )
                 or "—"
                 for _t, plan, _r in runs
@@ -172,9 +167,7 @@ def comparison(runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[s
 
 def arrival_chart(calibration: Calibration) -> dict[str, Any]:
     """Arrivals per hour (all lanes) as recorded: the arrival profile."""
-    totals = [
-        sum(lane.per_hour[h] for lane in calibration.lanes) for h in range(calibration.hours)
-    ]
+    totals = [sum(lane.per_hour[h] for lane in calibration.lanes) for h in range(calibration.hours)]
     return bar_chart(
         chart_id="chart-arrivals",
         title=_("Arrival profile: check-ins per hour, all lanes (mean per day)"),

@@ -124,9 +124,7 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
             except ApplicationError as error:
                 apply_error(form, error)
             else:
-                messages.success(
-                    request, _("Scenario “%(name)s” saved.") % {"name": saved.name}
-                )
+                messages.success(request, _("Scenario “%(name)s” saved.") % {"name": saved.name})
                 query = {**period, **{s: loaded[s] for s in loaded}, slot: saved.pk}
                 return redirect(f"{request.path}?{urlencode(query)}")
         elif action == "staffing" and staffing_form.is_valid() and forms["a"].is_valid():
@@ -146,7 +144,8 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
         compared = comparison(
             [
                 (
-                    _("%(slot)s: %(name)s") % {"slot": slot.upper(), "name": plans_name(forms, slot)},
+                    _("%(slot)s: %(name)s")
+                    % {"slot": slot.upper(), "name": plans_name(forms, slot)},
                     forms[slot].plan or plans[slot],
                     results[slot],
                 )

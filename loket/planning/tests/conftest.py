@@ -4,8 +4,8 @@ import pytest
 
 from loket.offices.choices import StageCode
 from loket.offices.models import Counter, DailyQuota, ServiceSession, Stage
-from loket.queueing.services import queue_setup
 from loket.planning.tests.synthetic import Truth, generate, working_days
+from loket.queueing.services import queue_setup
 
 # stage -> (standard wait, SOP service minutes, counters serving it)
 STAGES = {

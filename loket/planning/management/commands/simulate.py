@@ -35,9 +35,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            f"{value!r} is not a date; use YYYY-MM-DD", returncode=2
-        ) from None
+        raise CommandError(f"{value!r} is not a date; use YYYY-MM-DD", returncode=2) from None
 
 
 def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
