@@ -8,6 +8,7 @@ carries a dedupe key per application, flag and due date.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -33,6 +34,10 @@ class SweepResult:
     overdue: int = 0
     cleared: int = 0
     cancelled: int = 0
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _notify(application: Application, flag: str) -> None:
@@ -63,7 +68,7 @@ def _notify(application: Application, flag: str) -> None:
                 "due": application.due_date,
                 "status": application.get_status_display(),
             },
-            dedupe_key=f"sla:{application.public_id}:{flag}:{application.due_date}:{email}",
+            dedupe_key=f"sla:{application.public_id}:{flag}:{application.due_date}:{_short(email)}",
             office_code=office.code,
         )
 
