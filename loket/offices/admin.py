@@ -23,6 +23,7 @@ from loket.offices.models import (
     ServiceSession,
     StaffRole,
     Stage,
+    Target,
 )
 
 
@@ -194,3 +195,9 @@ class QuestionAdmin(OfficeScopedAdmin):
             # An empty office would make the question national.
             form.base_fields["office"].required = True
         return form
+
+
+@admin.register(Target)
+class TargetAdmin(OfficeScopedAdmin):
+    list_display = ["office", "year", "month", "passports", "officers_per_day", "counters_per_day"]
+    list_filter = ["year"]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -348,3 +348,55 @@ class Question(TimeStampedModel):
             raise ValidationError(
                 {"answer_en": _("Give the English question and answer together, or neither.")}
             )
+
+
+class Target(models.Model):
+    """An office's plan for a year or one month of it: passports to issue and officers on
+    duty per working day. The evaluation dashboard sets what was done beside it.
+
+    A month without its own row takes a twelfth of the year's target.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Leave empty for the whole year."),
+    )
+    passports = models.PositiveIntegerField(_("passports to issue"))
+    officers_per_day = models.PositiveSmallIntegerField(
+        _("officers on duty per working day"), null=True, blank=True
+    )
+    counters_per_day = models.PositiveSmallIntegerField(
+        _("counters open per working day"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["office", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "month"],
+                condition=Q(month__isnull=False),
+                name="target_unique_month",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "year"],
+                condition=Q(month__isnull=True),
+                name="target_unique_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="target_month_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+        return f"{self.office.code} {when}: {self.passports}"
