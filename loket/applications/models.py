@@ -278,7 +278,9 @@ class ApprovalChainStep(models.Model):
         verbose_name_plural = _("approval chain")
         ordering = ["office", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "sequence"], name="one_approval_step_per_order")
+            models.UniqueConstraint(
+                fields=["office", "sequence"], name="one_approval_step_per_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -361,7 +363,9 @@ class BapApproval(models.Model):
     round = models.PositiveSmallIntegerField()
     sequence = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=24)
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     approved = models.BooleanField()
     note = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)

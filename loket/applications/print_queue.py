@@ -70,9 +70,7 @@ def qc_next(*, office: Office, actor: User, passed: bool, note: str = "") -> App
         queue = step_queue(office, ApplicationStatus.QC)
         if not queue:
             raise ApplicationError("queue_empty", _("Nothing to check."), status=409)
-        return workflow.application_qc(
-            application=queue[0], actor=actor, passed=passed, note=note
-        )
+        return workflow.application_qc(application=queue[0], actor=actor, passed=passed, note=note)
 
 
 def low_stock(office: Office) -> list[BlankStock]:

@@ -106,7 +106,9 @@ def stage_clock(application: Application, *, now: dt.datetime | None = None) -> 
     minutes = max(0.0, (now - since).total_seconds() / 60) if since else 0.0
     stage = None
     if application.office_id:
-        stage = Stage.objects.filter(office_id=application.office_id, code=application.status).first()
+        stage = Stage.objects.filter(
+            office_id=application.office_id, code=application.status
+        ).first()
     sop = stage.sop_wait_minutes + stage.sop_service_minutes if stage else None
     return StageClock(application.status, round(minutes, 1), sop)
 

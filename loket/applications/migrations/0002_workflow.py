@@ -8,193 +8,493 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
-        ('offices', '0002_office_facilities_question'),
+        ("applications", "0001_initial"),
+        ("offices", "0002_office_facilities_question"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='billing_code',
-            field=models.CharField(blank=True, max_length=15, verbose_name='billing code'),
+            model_name="application",
+            name="billing_code",
+            field=models.CharField(blank=True, max_length=15, verbose_name="billing code"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='due_date',
-            field=models.DateField(blank=True, null=True, verbose_name='due date'),
+            model_name="application",
+            name="due_date",
+            field=models.DateField(blank=True, null=True, verbose_name="due date"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='fee_waiver_basis',
-            field=models.CharField(blank=True, max_length=200, verbose_name='fee waiver, legal basis'),
+            model_name="application",
+            name="fee_waiver_basis",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="fee waiver, legal basis"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='needs_bap',
-            field=models.BooleanField(default=False, verbose_name='needs BAP'),
+            model_name="application",
+            name="needs_bap",
+            field=models.BooleanField(default=False, verbose_name="needs BAP"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='outcome',
-            field=models.JSONField(blank=True, default=dict, verbose_name='outcome details'),
+            model_name="application",
+            name="outcome",
+            field=models.JSONField(blank=True, default=dict, verbose_name="outcome details"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='paid_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='paid at'),
+            model_name="application",
+            name="paid_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="paid at"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='priority_category',
-            field=models.CharField(blank=True, max_length=16, verbose_name='vulnerable group'),
+            model_name="application",
+            name="priority_category",
+            field=models.CharField(blank=True, max_length=16, verbose_name="vulnerable group"),
         ),
         migrations.AddField(
-            model_name='application',
-            name='risk_flag',
-            field=models.CharField(blank=True, choices=[('', 'On time'), ('at_risk', 'At risk'), ('overdue', 'Overdue')], default='', max_length=8, verbose_name='completion risk'),
+            model_name="application",
+            name="risk_flag",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "On time"), ("at_risk", "At risk"), ("overdue", "Overdue")],
+                default="",
+                max_length=8,
+                verbose_name="completion risk",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='service_class',
-            field=models.CharField(blank=True, choices=[('priority', 'Priority (vulnerable groups)'), ('percepatan', 'Same-day (percepatan)'), ('regular', 'Regular')], max_length=10, verbose_name='service class'),
+            model_name="application",
+            name="service_class",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("priority", "Priority (vulnerable groups)"),
+                    ("percepatan", "Same-day (percepatan)"),
+                    ("regular", "Regular"),
+                ],
+                max_length=10,
+                verbose_name="service class",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='status_changed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='status changed at'),
+            model_name="application",
+            name="status_changed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="status changed at"),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Complete, ready to book'), ('paid', 'Paid, waiting for the visit'), ('document_check', 'Document check'), ('interview', 'Interview'), ('biometrics', 'Photo and fingerprints'), ('bap', 'BAP examination'), ('adjudication', 'Adjudication'), ('printing', 'Printing'), ('qc', 'Quality control and signature'), ('ready', 'Ready for pickup'), ('postponed', 'Postponed (ditunda)'), ('suspended', 'Suspended (ditangguhkan)'), ('refused', 'Refused (ditolak)'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='status'),
+            model_name="application",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Complete, ready to book"),
+                    ("paid", "Paid, waiting for the visit"),
+                    ("document_check", "Document check"),
+                    ("interview", "Interview"),
+                    ("biometrics", "Photo and fingerprints"),
+                    ("bap", "BAP examination"),
+                    ("adjudication", "Adjudication"),
+                    ("printing", "Printing"),
+                    ("qc", "Quality control and signature"),
+                    ("ready", "Ready for pickup"),
+                    ("postponed", "Postponed (ditunda)"),
+                    ("suspended", "Suspended (ditangguhkan)"),
+                    ("refused", "Refused (ditolak)"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="draft",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='Bap',
+            name="Bap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('lost', 'Passport lost'), ('damaged', 'Passport damaged'), ('data_change', 'Change of personal data'), ('interview', 'Interview: suspected non-procedural migrant worker')], max_length=12, verbose_name='reason for the BAP')),
-                ('status', models.CharField(choices=[('open', 'Being examined'), ('proposed', 'Waiting for approval'), ('central', 'Waiting for central approval'), ('decided', 'Decided'), ('returned', 'Returned to the examiner')], default='open', max_length=10, verbose_name='status')),
-                ('statement', models.TextField(blank=True, verbose_name="applicant's statement")),
-                ('findings', models.TextField(blank=True, verbose_name="examiner's findings")),
-                ('proposal', models.CharField(blank=True, choices=[('approve', 'Approve: continue to adjudication'), ('postpone', 'Postpone (ditunda)'), ('suspend', 'Suspend (ditangguhkan, 6 to 24 months)'), ('refuse', 'Refuse (ditolak)')], max_length=10, verbose_name='proposed decision')),
-                ('proposal_reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('suspend_months', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(6), django.core.validators.MaxValueValidator(24)], verbose_name='suspension (months)')),
-                ('awaited', models.JSONField(blank=True, default=list, verbose_name='awaited')),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('needs_central', models.BooleanField(default=False, verbose_name='needs central approval')),
-                ('central_due', models.DateField(blank=True, null=True, verbose_name='central approval due')),
-                ('central_approved_at', models.DateTimeField(blank=True, null=True)),
-                ('central_reference', models.CharField(blank=True, max_length=60, verbose_name='central approval reference')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='bap', to='applications.application')),
-                ('examiner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("lost", "Passport lost"),
+                            ("damaged", "Passport damaged"),
+                            ("data_change", "Change of personal data"),
+                            ("interview", "Interview: suspected non-procedural migrant worker"),
+                        ],
+                        max_length=12,
+                        verbose_name="reason for the BAP",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Being examined"),
+                            ("proposed", "Waiting for approval"),
+                            ("central", "Waiting for central approval"),
+                            ("decided", "Decided"),
+                            ("returned", "Returned to the examiner"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("statement", models.TextField(blank=True, verbose_name="applicant's statement")),
+                ("findings", models.TextField(blank=True, verbose_name="examiner's findings")),
+                (
+                    "proposal",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approve", "Approve: continue to adjudication"),
+                            ("postpone", "Postpone (ditunda)"),
+                            ("suspend", "Suspend (ditangguhkan, 6 to 24 months)"),
+                            ("refuse", "Refuse (ditolak)"),
+                        ],
+                        max_length=10,
+                        verbose_name="proposed decision",
+                    ),
+                ),
+                (
+                    "proposal_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason"),
+                ),
+                (
+                    "suspend_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(6),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="suspension (months)",
+                    ),
+                ),
+                ("awaited", models.JSONField(blank=True, default=list, verbose_name="awaited")),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "needs_central",
+                    models.BooleanField(default=False, verbose_name="needs central approval"),
+                ),
+                (
+                    "central_due",
+                    models.DateField(blank=True, null=True, verbose_name="central approval due"),
+                ),
+                ("central_approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "central_reference",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="central approval reference"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bap",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "examiner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'BAP',
-                'verbose_name_plural': 'BAPs',
+                "verbose_name": "BAP",
+                "verbose_name_plural": "BAPs",
             },
         ),
         migrations.CreateModel(
-            name='WorkflowSettings',
+            name="WorkflowSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('print_order', models.CharField(choices=[('priority_first', 'Priority never behind percepatan, then due date'), ('due_date', 'Due date first, then service class')], default='priority_first', max_length=16, verbose_name='printing and completion order')),
-                ('waive_percepatan_for_vulnerable', models.BooleanField(default=False, verbose_name='waive the percepatan fee for vulnerable applicants')),
-                ('waiver_legal_basis', models.CharField(default='UU 25/2009 pasal 29', max_length=200, verbose_name='legal basis of the waiver')),
-                ('central_approval_days', models.PositiveSmallIntegerField(default=7, verbose_name='central approval of data changes (working days)')),
-                ('office', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='workflow_settings', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "print_order",
+                    models.CharField(
+                        choices=[
+                            ("priority_first", "Priority never behind percepatan, then due date"),
+                            ("due_date", "Due date first, then service class"),
+                        ],
+                        default="priority_first",
+                        max_length=16,
+                        verbose_name="printing and completion order",
+                    ),
+                ),
+                (
+                    "waive_percepatan_for_vulnerable",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="waive the percepatan fee for vulnerable applicants",
+                    ),
+                ),
+                (
+                    "waiver_legal_basis",
+                    models.CharField(
+                        default="UU 25/2009 pasal 29",
+                        max_length=200,
+                        verbose_name="legal basis of the waiver",
+                    ),
+                ),
+                (
+                    "central_approval_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="central approval of data changes (working days)"
+                    ),
+                ),
+                (
+                    "office",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workflow_settings",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workflow settings',
-                'verbose_name_plural': 'workflow settings',
+                "verbose_name": "workflow settings",
+                "verbose_name_plural": "workflow settings",
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(max_length=16)),
-                ('to_status', models.CharField(max_length=16)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='applications.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(max_length=16)),
+                ("to_status", models.CharField(max_length=16)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application event',
-                'verbose_name_plural': 'application events',
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['application', 'at'], name='application_applica_31cb31_idx')],
+                "verbose_name": "application event",
+                "verbose_name_plural": "application events",
+                "ordering": ["at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["application", "at"], name="application_applica_31cb31_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ApprovalChainStep',
+            name="ApprovalChainStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('role', models.CharField(max_length=24, verbose_name='role')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approval_chain', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("role", models.CharField(max_length=24, verbose_name="role")),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approval_chain",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'approval chain step',
-                'verbose_name_plural': 'approval chain',
-                'ordering': ['office', 'sequence'],
-                'constraints': [models.UniqueConstraint(fields=('office', 'sequence'), name='one_approval_step_per_order')],
+                "verbose_name": "approval chain step",
+                "verbose_name_plural": "approval chain",
+                "ordering": ["office", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("office", "sequence"), name="one_approval_step_per_order"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BapApproval',
+            name="BapApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('sequence', models.PositiveSmallIntegerField()),
-                ('role', models.CharField(max_length=24)),
-                ('approved', models.BooleanField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='applications.bap')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                ("sequence", models.PositiveSmallIntegerField()),
+                ("role", models.CharField(max_length=24)),
+                ("approved", models.BooleanField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="applications.bap",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'BAP approval',
-                'verbose_name_plural': 'BAP approvals',
-                'ordering': ['round', 'sequence'],
-                'constraints': [models.UniqueConstraint(fields=('bap', 'round', 'sequence'), name='one_approval_per_step')],
+                "verbose_name": "BAP approval",
+                "verbose_name_plural": "BAP approvals",
+                "ordering": ["round", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("bap", "round", "sequence"), name="one_approval_per_step"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BlankStock',
+            name="BlankStock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('book_type', models.CharField(choices=[('non_electronic', 'Non-electronic passport'), ('electronic', 'E-passport'), ('polycarbonate', 'Polycarbonate e-passport')], max_length=16, verbose_name='passport type')),
-                ('quantity', models.PositiveIntegerField(default=0, verbose_name='blanks in stock')),
-                ('low_threshold', models.PositiveIntegerField(default=20, verbose_name='flag as low at')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blank_stock', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "book_type",
+                    models.CharField(
+                        choices=[
+                            ("non_electronic", "Non-electronic passport"),
+                            ("electronic", "E-passport"),
+                            ("polycarbonate", "Polycarbonate e-passport"),
+                        ],
+                        max_length=16,
+                        verbose_name="passport type",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(default=0, verbose_name="blanks in stock"),
+                ),
+                (
+                    "low_threshold",
+                    models.PositiveIntegerField(default=20, verbose_name="flag as low at"),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blank_stock",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'blank stock',
-                'verbose_name_plural': 'blank stock',
-                'constraints': [models.UniqueConstraint(fields=('office', 'book_type'), name='one_stock_per_book_type')],
+                "verbose_name": "blank stock",
+                "verbose_name_plural": "blank stock",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("office", "book_type"), name="one_stock_per_book_type"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CompletionStandard',
+            name="CompletionStandard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular', 'Regular'), ('percepatan', 'Same-day (percepatan)'), ('priority', 'Priority (vulnerable groups)'), ('data_change', 'Change of personal data (central approval)')], max_length=12, verbose_name='service')),
-                ('working_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(60)], verbose_name='working days after payment')),
-                ('intake_cutoff', models.TimeField(blank=True, help_text='Same-day service is only accepted before this time.', null=True, verbose_name='intake cut-off (local time)')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completion_standards', to='offices.office')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Regular"),
+                            ("percepatan", "Same-day (percepatan)"),
+                            ("priority", "Priority (vulnerable groups)"),
+                            ("data_change", "Change of personal data (central approval)"),
+                        ],
+                        max_length=12,
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "working_days",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(60)],
+                        verbose_name="working days after payment",
+                    ),
+                ),
+                (
+                    "intake_cutoff",
+                    models.TimeField(
+                        blank=True,
+                        help_text="Same-day service is only accepted before this time.",
+                        null=True,
+                        verbose_name="intake cut-off (local time)",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="completion_standards",
+                        to="offices.office",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'completion standard',
-                'verbose_name_plural': 'completion standards',
-                'constraints': [models.UniqueConstraint(fields=('office', 'kind'), name='one_standard_per_kind')],
+                "verbose_name": "completion standard",
+                "verbose_name_plural": "completion standards",
+                "constraints": [
+                    models.UniqueConstraint(fields=("office", "kind"), name="one_standard_per_kind")
+                ],
             },
         ),
     ]
