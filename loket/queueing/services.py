@@ -644,3 +644,36 @@ def booking_check_in_ticket(*, office: Office, code: str, actor: User | None) ->
     except IntegrityError:
         # The same code checked in at two kiosks at once: the other one won.
         return Ticket.objects.get(office=office, day=day, booking_code=booking.code)
+
+
+SUPERVISOR_ROLES = [Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE]
+
+
+def counter_set_active(*, actor: User, counter: Counter, active: bool) -> Counter:
+    """A supervisor opens or closes a counter; closing signs its officer out."""
+    office_require_role(user=actor, office=counter.office, roles=SUPERVISOR_ROLES)
+    with transaction.atomic():
+        if (
+            not active
+            and Ticket.objects.filter(
+                counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+            ).exists()
+        ):
+            raise ApplicationError(
+                "counter_busy",
+                _("The counter is serving a ticket; close it when that ticket is finished."),
+                status=409,
+            )
+        Counter.objects.filter(pk=counter.pk).update(is_active=active)
+        if not active:
+            CounterSession.objects.filter(counter=counter, ended_at__isnull=True).update(
+                ended_at=timezone.now()
+            )
+        counter.is_active = active
+        audit_record(
+            actor=actor,
+            action="queue.counter_open" if active else "queue.counter_close",
+            target=counter,
+            office_code=counter.office.code,
+        )
+    return counter

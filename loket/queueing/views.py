@@ -19,7 +19,12 @@ from loket.core.decorators import request_user, staff_required
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.forms import apply_error
 from loket.offices.models import Counter, Office, Stage
-from loket.offices.selectors import office_get_for_staff, office_get_public, office_require_role
+from loket.offices.selectors import (
+    office_get_for_staff,
+    office_get_public,
+    office_ids_with_role,
+    office_require_role,
+)
 from loket.queueing.forms import CheckInForm, WalkInForm
 from loket.queueing.models import CounterSession, Lane, Ticket
 from loket.queueing.selectors import (
@@ -33,11 +38,13 @@ from loket.queueing.selectors import (
 from loket.queueing.services import (
     COUNTER_ROLES,
     FRONT_DESK_ROLES,
+    SUPERVISOR_ROLES,
     booking_check_in_ticket,
     call_next,
     counter_close,
     counter_lanes,
     counter_open,
+    counter_set_active,
     queue_setup,
     ticket_finish,
     ticket_park,
@@ -113,6 +120,8 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
         {
             "office": office,
             "form": form,
+            "checkin_form": checkin_form,
+            "is_supervisor": _supervises(user, office),
             "overview": overview,
             "parked": Ticket.objects.filter(office=office, status="parked").select_related(
                 "lane", "stage"
@@ -122,6 +131,28 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=400 if form.errors or checkin_form.errors else 200,
     )
+
+
+def _supervises(user: Any, office: Office) -> bool:
+    ids = office_ids_with_role(user, SUPERVISOR_ROLES)
+    return ids is None or office.id in ids
+
+
+@staff_required
+@require_POST
+def counter_toggle(request: HttpRequest, counter_id: int) -> HttpResponse:
+    counter = Counter.objects.select_related("office").filter(pk=counter_id).first()
+    if counter is None:
+        raise NotFound("counter_not_found", _("Counter not found."))
+    try:
+        counter_set_active(
+            actor=request_user(request), counter=counter, active=request.POST.get("active") == "1"
+        )
+    except NotFound:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("queueing:front_desk", code=counter.office.code)
 
 
 @staff_required

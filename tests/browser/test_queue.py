@@ -73,14 +73,27 @@ def test_a_morning(browser, live_server, demo):
     try:
         front = desk.new_page()
         sign_in(front, "front.desk@demo.loket.test")
+        # A booked applicant checks in at the kiosk with the code on their proof.
+        from loket.offices.models import Office
+        from loket.queueing.tests.test_checkin import booking
+
+        booking(Office.objects.get(code="KPG"), code="KPGBOOK1")
+        key = QueueConfig.objects.get(office__code="KPG").display_key
+        kiosk = applicant.new_page()
+        kiosk.goto(f"/kios/KPG/?key={key}")
+        kiosk.locator("#id_code").fill("kpgbook1")
+        kiosk.locator("#kiosk-submit").click()
+        assert kiosk.get_by_test_id("ticket-number").inner_text() == "A001"
+        assert axe_violations(kiosk) == []
+
         regular = register(front, "A", "Bapak Yohanes")
         elder = register(front, "C", "Oma Maria", category="elderly")
         late = register(front, "A", "Nona Ina")
-        assert (regular, elder, late) == ("A001", "C001", "A002")
+        assert (regular, elder, late) == ("A002", "C001", "A003")
         assert axe_violations(front) == []
 
         phone = applicant.new_page()
-        phone.goto(f"/antrian/{Ticket.objects.get(lane__prefix='A', number=1).status_token}/")
+        phone.goto(f"/antrian/{Ticket.objects.get(lane__prefix='A', number=2).status_token}/")
         live = phone.get_by_test_id("live")
         assert (live.get_attribute("data-stage"), live.get_attribute("data-status")) == (
             "document_check",
@@ -110,10 +123,16 @@ def test_a_morning(browser, live_server, demo):
             == "Nomor antrian C nol nol satu, silakan ke loket dua."
         )
 
-        assert call(page_b, counter_doc.pk) == "A001"
-        # The display follows within two seconds (it polls every second).
+        assert call(page_b, counter_doc.pk) == "A001"  # the booked applicant, first to arrive
         board.wait_for_function(
             "document.querySelector('[data-testid=now-number]').innerText === 'A001'", timeout=2500
+        )
+        page_b.locator("#start").click()
+        page_b.locator("#finish").click()
+        assert call(page_b, counter_doc.pk) == "A002"
+        # The display follows within two seconds (it polls every second).
+        board.wait_for_function(
+            "document.querySelector('[data-testid=now-number]').innerText === 'A002'", timeout=2500
         )
         # The applicant's page follows by itself (it polls every 5 s): their turn, counter 3.
         phone.wait_for_function(
@@ -121,10 +140,10 @@ def test_a_morning(browser, live_server, demo):
         )
         assert phone.get_by_test_id("live").get_attribute("data-counter") == "3"
 
-        # Serve A001: start, finish -> interview stage.
+        # Serve A002: start, finish -> interview stage.
         page_b.locator("#start").click()
         page_b.locator("#finish").click()
-        assert Ticket.objects.get(lane__prefix="A", number=1).stage.code == "interview"
+        assert Ticket.objects.get(lane__prefix="A", number=2).stage.code == "interview"
         phone.reload()
         live = phone.get_by_test_id("live")
         assert (live.get_attribute("data-stage"), live.get_attribute("data-status")) == (
@@ -141,10 +160,10 @@ def test_a_morning(browser, live_server, demo):
         page_a.locator("#transfer").click()
         assert Ticket.objects.get(lane__prefix="C").stage.code == "bap"
 
-        # A002 does not answer: with one call allowed, a no-show.
-        assert call(page_b, counter_doc.pk) == "A002"
+        # A003 does not answer: with one call allowed, a no-show.
+        assert call(page_b, counter_doc.pk) == "A003"
         page_b.locator("#skip").click()
-        assert Ticket.objects.get(lane__prefix="A", number=2).status == "no_show"
+        assert Ticket.objects.get(lane__prefix="A", number=3).status == "no_show"
 
         for page in (page_a, page_b, phone):
             assert axe_violations(page) == [], page.url

@@ -127,3 +127,10 @@ class TestBookingCheckIn:
         )
         assert response.status_code == 302
         assert Ticket.objects.get().booking_code == "ABCD2345"
+
+
+@pytest.mark.django_db
+def test_front_desk_shows_the_check_in_field(client, hall):
+    client.force_login(hall["desk"])
+    body = client.get(reverse("queueing:front_desk", args=[hall["office"].code])).content.decode()
+    assert 'name="code"' in body and 'id="check-in"' in body

@@ -82,3 +82,27 @@ class TestQueuePages:
 
     def test_unknown_status_token_is_404(self, client):
         assert client.get(reverse("queueing:status", args=["nope"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_supervisor_closes_and_opens_a_counter(client, hall, make_staff):
+    from loket.core.choices import Role
+    from loket.queueing.models import CounterSession
+
+    counter = hall["counters"][2]
+    client.force_login(hall["desk"])
+    client.post(reverse("queueing:counter_toggle", args=[counter.pk]), {"active": "0"})
+    counter.refresh_from_db()
+    assert counter.is_active  # a front-desk officer may not
+    client.force_login(make_staff(Role.KASI, hall["office"]))
+    assert (
+        'data-testid="toggle-3"'
+        in client.get(reverse("queueing:front_desk", args=[hall["office"].code])).content.decode()
+    )
+    client.post(reverse("queueing:counter_toggle", args=[counter.pk]), {"active": "0"})
+    counter.refresh_from_db()
+    assert not counter.is_active
+    assert not CounterSession.objects.filter(counter=counter, ended_at__isnull=True).exists()
+    client.post(reverse("queueing:counter_toggle", args=[counter.pk]), {"active": "1"})
+    counter.refresh_from_db()
+    assert counter.is_active
