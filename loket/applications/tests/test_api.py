@@ -146,3 +146,21 @@ def test_requirements_checker_without_account(client):
         ).status_code
         == 422
     )
+
+
+@pytest.mark.django_db
+def test_bad_input_through_the_api(client, auth, settings, tmp_path):
+    """Impossible dates and oversized uploads get field errors and change nothing."""
+    settings.MEDIA_ROOT = tmp_path
+    _user, headers = auth
+    app_id = client.post(API, **headers).json()["id"]
+    client.put(f"{API}/{app_id}/steps/1", STEP1, content_type="application/json", **headers)
+    impossible = client.put(
+        f"{API}/{app_id}/steps/2", {**STEP2, "birth_date": "1990-02-30"}, content_type="application/json", **headers
+    )
+    assert impossible.status_code == 422 and "birth_date" in impossible.json()["error"]["fields"]
+    big = io.BytesIO(b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"\n%%EOF\n")
+    big.name = "kk.pdf"
+    response = client.post(f"{API}/{app_id}/documents/kk", {"file": big}, **headers)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "upload_too_large"
+    assert not Application.objects.get(public_id=app_id).documents.exists()
