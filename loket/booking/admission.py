@@ -40,8 +40,10 @@ SALT = "loket.booking.admission"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _micros(moment: dt.datetime) -> int:
-    return (moment - EPOCH) // dt.timedelta(microseconds=1)
+def _rank_at(moment: dt.datetime) -> int:
+    """Rank of a join at `moment`: microseconds since the epoch × 1000 (the entry id's last
+    three digits are added, so two joins in the same microsecond still have an order)."""
+    return (moment - EPOCH) // dt.timedelta(microseconds=1) * 1000
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def prequeue_draw(*, office: Office, release_at: dt.datetime, seed: int | None =
                 ).values_list("id", flat=True)
             )
             order = prequeue_order(seed, ids)
-            base = _micros(release_at) - len(order)
+            base = _rank_at(release_at) - len(order)
             for position, entry_id in enumerate(order):
                 WaitingEntry.objects.filter(pk=entry_id).update(rank=base + position)
             draw.entries = order
@@ -104,11 +106,12 @@ def _draw_due(office: Office, now: dt.datetime) -> None:
         .distinct()
     )
     for release_at in list(due):
+        assert release_at is not None  # filtered on release_at__lte
         if not prequeue_draw(office=office, release_at=release_at):
             # Somebody else drew; a late joiner of that release goes to the end of the line.
             WaitingEntry.objects.filter(
                 office=office, release_at=release_at, rank__isnull=True
-            ).update(rank=_micros(now))
+            ).update(rank=_rank_at(now))
 
 
 def gate_advance(*, office: Office, now: dt.datetime | None = None) -> int:
@@ -126,7 +129,7 @@ def gate_advance(*, office: Office, now: dt.datetime | None = None) -> int:
         return gate.admitted_through
     ranks = list(
         WaitingEntry.objects.filter(
-            office=office, rank__gt=gate.admitted_through, rank__lte=_micros(now)
+            office=office, rank__gt=gate.admitted_through, rank__lt=_rank_at(now) + 1000
         )
         .order_by("rank")
         .values_list("rank", flat=True)[:budget]
@@ -138,8 +141,8 @@ def gate_advance(*, office: Office, now: dt.datetime | None = None) -> int:
         pk=gate.pk, admitted_through=gate.admitted_through, refilled_at=gate.refilled_at
     ).update(admitted_through=ranks[-1], refilled_at=min(refilled, now))
     if won:
-        return ranks[-1]
-    return AdmissionGate.objects.values_list("admitted_through", flat=True).get(pk=gate.pk)
+        return int(ranks[-1] or 0)
+    return int(AdmissionGate.objects.values_list("admitted_through", flat=True).get(pk=gate.pk))
 
 
 def admission_token_issue(*, account: User, office: Office) -> str:
@@ -166,9 +169,12 @@ def admission_join(
                     account=account,
                     joined_at=now,
                     release_at=prequeue,
-                    rank=None if prequeue is not None else _micros(now),
+                    rank=None,
                     ip=ip,
                 )
+                if prequeue is None:
+                    entry.rank = _rank_at(now) + entry.pk % 1000
+                    WaitingEntry.objects.filter(pk=entry.pk).update(rank=entry.rank)
         except IntegrityError:  # the same account joined from two tabs at once
             entry = WaitingEntry.objects.get(office=office, account=account)
     if entry.rank is None and entry.release_at is not None and entry.release_at > now:

@@ -6,19 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from loket.applications.selectors import application_get_for_owner, application_require_bookable
-from django.db import transaction
-
 from loket.booking import conf
 from loket.booking.admission import admission_consume, admission_join
-from loket.booking.limits import rate_limit
 from loket.booking.choices import CANCELLABLE, HAS_PROOF, RESCHEDULABLE
+from loket.booking.limits import rate_limit
 from loket.booking.models import Booking
 from loket.booking.proof import proof_pdf
 from loket.booking.schemas import (
@@ -121,9 +120,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def _error_with_retry(request: HttpRequest, error: ApplicationError) -> HttpResponse:
-    response = router.api.create_response(  # type: ignore[union-attr]
-        request, {"error": error.as_dict()}, status=error.status
-    )
+    response = JsonResponse({"error": error.as_dict()}, status=error.status)
     response["Retry-After"] = str(error.extra["retry_after"])
     return response
 

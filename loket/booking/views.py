@@ -10,8 +10,8 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
@@ -27,9 +27,9 @@ from loket.applications.selectors import application_get_for_owner, application_
 from loket.booking import conf, release
 from loket.booking.admission import admission_check, admission_consume, admission_join
 from loket.booking.api import client_ip
-from loket.booking.limits import rate_limit
 from loket.booking.choices import CANCELLABLE, HAS_PROOF, RESCHEDULABLE, BookingStatus
 from loket.booking.forms import CancelForm, ConfirmForm, SlotChoiceForm, week_start
+from loket.booking.limits import rate_limit
 from loket.booking.models import Booking
 from loket.booking.proof import masked_nik, proof_lines, proof_pdf, qr_svg
 from loket.booking.selectors import (
