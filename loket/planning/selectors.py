@@ -34,13 +34,21 @@ def scenario_get(*, user: User, office: Office, scenario_id: int) -> SavedScenar
     return scenario
 
 
-def _estimate(node: dict[str, Any] | None, *, scale: float = 1.0, digits: int = 1) -> str:
+def _clamp(value: float, share: bool) -> float:
+    # Counts, minutes and shares cannot be negative, nor shares above 1: a t-interval
+    # over few replications can reach past those bounds.
+    return min(max(value, 0.0), 1.0) if share else max(value, 0.0)
+
+
+def _estimate(
+    node: dict[str, Any] | None, *, scale: float = 1.0, digits: int = 1, share: bool = False
+) -> str:
     if not node or node.get("mean") is None:
         return "—"
     text = number_format(node["mean"] * scale, digits)
     if node.get("low") is not None and node.get("high") is not None:
-        low = number_format(node["low"] * scale, digits)
-        high = number_format(node["high"] * scale, digits)
+        low = number_format(_clamp(node["low"], share) * scale, digits)
+        high = number_format(_clamp(node["high"], share) * scale, digits)
         text += f" ({low}–{high})"
     return text
 
@@ -49,7 +57,7 @@ def _series(name: str, nodes: list[dict[str, Any] | None], scale: float = 1.0) -
     def pick(node: dict[str, Any] | None, key: str) -> float | None:
         if not node or node.get(key) is None:
             return None
-        return float(node[key]) * scale
+        return _clamp(float(node[key]), scale == 100) * scale
 
     return Series(
         name=name,
@@ -65,7 +73,12 @@ def comparison(runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[s
     stage_labels: dict[str, str] = {}
     for _title, plan, _results in runs:
         for lane in plan["lanes"]:
-            lane_labels.setdefault(lane["prefix"], f"{lane['prefix']} — {lane['label']}")
+            used = any(
+                (results.get("lanes", {}).get(lane["prefix"], {}).get("tickets") or {}).get("mean")
+                for _t, _p, results in runs
+            )
+            if used:  # a lane without tickets in any scenario only adds empty rows
+                lane_labels.setdefault(lane["prefix"], f"{lane['prefix']} — {lane['label']}")
         for stage in plan["stages"]:
             stage_labels.setdefault(stage["code"], stage["label"])
     titles = [title for title, _plan, _results in runs]
@@ -96,7 +109,7 @@ def comparison(runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[s
                     "key": key,
                     "label": metric,
                     "cells": [
-                        _estimate(lane_node(results, prefix, key), scale=scale)
+                        _estimate(lane_node(results, prefix, key), scale=scale, share=scale == 100)
                         for _t, _p, results in runs
                     ],
                 }
@@ -110,7 +123,7 @@ def comparison(runs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[s
             "code": code,
             "label": label,
             "utilisation": [
-                _estimate(stage_node(results, code, "utilisation"), scale=100.0)
+                _estimate(stage_node(results, code, "utilisation"), scale=100.0, share=True)
                 for _t, _p, results in runs
             ],
             "wait_p90": [

@@ -76,8 +76,10 @@ def plan_from_calibration(*, office: Office, calibration: Calibration, name: str
     """A plan that reproduces what the records show."""
     stages = []
     for fit in calibration.stages:
-        counters = [max(0, round(c)) for c in fit.counters_by_hour]
-        if max(counters, default=0) == 0:
+        # A stage in use keeps at least one counter open every hour: counters seen
+        # calling undercount a stage that is open but rarely needed (BAP).
+        counters = [max(1, round(c)) for c in fit.counters_by_hour]
+        if fit.visits == 0 or not any(fit.counters_by_hour):
             counters = [_counters_serving(office, fit.code)]
         elif len(set(counters)) == 1:
             counters = counters[:1]
