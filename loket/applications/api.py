@@ -30,21 +30,15 @@ from loket.applications.services import (
     application_save_step,
     application_submit,
 )
-from loket.core.api_auth import applicant_auth
-from loket.core.errors import ApplicationError, Forbidden
-from loket.core.models import User
+from loket.core.api_auth import applicant_auth, verified_applicant
+from loket.core.errors import ApplicationError
 from loket.core.uploads import upload_open
 from loket.payments.selectors import fee_quote
 
 router = Router(tags=["applications"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    if user.email_verified_at is None:
-        raise Forbidden("email_not_verified", _("Confirm your email address first."))
-    return user
+_user = verified_applicant
 
 
 def _get(request: HttpRequest, application_id: str) -> Application:

@@ -72,6 +72,19 @@ def _form_for(step: int, application: Application, data: dict[str, Any]) -> Any:
     return form_class(data)
 
 
+def step_form(application: Application, step: int, data: Any = None) -> Any:
+    """The form of a wizard step, filled with the saved draft (online and assisted entry)."""
+    initial = step_initial(application, step)
+    if step == 2:
+        return PersonForm(
+            data,
+            initial=initial,
+            applicant_type=application.applicant_type,
+            validity_years=application.validity_years,
+        )
+    return STEP_FORMS[step](data, initial=initial)
+
+
 def step_initial(application: Application, step: int) -> dict[str, Any]:
     """What a step's form shows: saved values, overlaid with what was typed but not valid yet."""
     form_class = STEP_FORMS[step]

@@ -22,7 +22,7 @@ from loket.applications.choices import (
     CaseType,
     DocumentKind,
 )
-from loket.applications.forms import STEP_FORMS, CaseForm, PersonForm
+from loket.applications.forms import STEP_FORMS
 from loket.applications.models import Application
 from loket.applications.requirements import group_label, requirements_for
 from loket.applications.selectors import application_get_for_owner, applications_of
@@ -34,7 +34,7 @@ from loket.applications.services import (
     application_problems,
     application_save_step,
     application_submit,
-    step_initial,
+    step_form,
 )
 from loket.core.decorators import applicant_required, request_user
 from loket.core.errors import ApplicationError
@@ -94,15 +94,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 
 def _step_form(application: Application, step: int, data: Any = None) -> forms.Form:
-    initial = step_initial(application, step)
-    if step == 2:
-        return PersonForm(
-            data,
-            initial=initial,
-            applicant_type=application.applicant_type,
-            validity_years=application.validity_years,
-        )
-    return CaseForm(data, initial=initial)
+    form: forms.Form = step_form(application, step, data)
+    return form
 
 
 def _render_step(

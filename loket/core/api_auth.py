@@ -75,3 +75,17 @@ class _Session(APIKeyCookie):
 
 applicant_auth = [_Bearer("applicant"), _Session("applicant")]
 staff_auth = [_Bearer("staff"), _Session("staff")]
+
+
+def verified_applicant(request: HttpRequest) -> User:
+    """The applicant behind an API request, who must have confirmed their email."""
+    from django.utils.translation import gettext as _
+
+    from loket.core.errors import Forbidden
+
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise Forbidden("unauthenticated", _("Sign in first."))
+    if user.email_verified_at is None:
+        raise Forbidden("email_not_verified", _("Confirm your email address first."))
+    return user

@@ -42,6 +42,19 @@ class WalkInForm(forms.Form):
         assert isinstance(lane_field, forms.ModelChoiceField)
         lane_field.queryset = Lane.objects.filter(office=office, is_active=True)
 
+    def ticket_details(self, *, default_name: str = "") -> dict[str, Any]:
+        """The cleaned values as keyword arguments for walk_in_register."""
+        data = self.cleaned_data
+        return {
+            "lane": data["lane"],
+            "holder_name": data["holder_name"] or default_name,
+            "priority_category": data["priority_category"],
+            "disability_type": data["disability_type"],
+            "assistance_note": data["assistance_note"],
+            "companion_name": data["companion_name"],
+            "needs_bap": data["needs_bap"],
+        }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         lane = data.get("lane")

@@ -86,19 +86,8 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
         request.POST if request.POST.get("form") == "walk_in" else None, office=office
     )
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
         try:
-            ticket = walk_in_register(
-                actor=user,
-                office=office,
-                lane=data["lane"],
-                holder_name=data["holder_name"],
-                priority_category=data["priority_category"],
-                disability_type=data["disability_type"],
-                assistance_note=data["assistance_note"],
-                companion_name=data["companion_name"],
-                needs_bap=data["needs_bap"],
-            )
+            ticket = walk_in_register(actor=user, office=office, **form.ticket_details())
         except NotFound:
             raise
         except ApplicationError as error:

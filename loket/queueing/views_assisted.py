@@ -4,8 +4,6 @@ with the applicant, then issues their ticket."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from loket.applications.choices import WALK_IN_ONLY_CASES, Channel
-from loket.applications.forms import STEP_FORMS, PersonForm
 from loket.applications.models import Application
 from loket.applications.selectors import application_get_for_staff
-from loket.applications.services import application_create, application_save_step, step_initial
+from loket.applications.services import application_create, application_save_step, step_form
 from loket.core.audit import audit_personal_data_view
 from loket.core.decorators import request_user, staff_required
 from loket.core.errors import ApplicationError, NotFound
@@ -51,18 +48,6 @@ def assisted_new(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("queueing:assisted_step", public_id=application.public_id, step=1)
 
 
-def _form(application: Application, step: int, data: Any = None) -> forms.Form:
-    initial = step_initial(application, step)
-    if step == 2:
-        return PersonForm(
-            data,
-            initial=initial,
-            applicant_type=application.applicant_type,
-            validity_years=application.validity_years,
-        )
-    return STEP_FORMS[step](data, initial=initial)
-
-
 @staff_required
 def assisted_step(request: HttpRequest, public_id: str, step: int) -> HttpResponse:
     application = _assisted(request, public_id)
@@ -82,7 +67,7 @@ def assisted_step(request: HttpRequest, public_id: str, step: int) -> HttpRespon
             if step == 1:
                 return redirect("queueing:assisted_step", public_id=public_id, step=2)
             return redirect("queueing:assisted_ticket", public_id=public_id)
-        form = _form(result.application, step, data)
+        form = step_form(result.application, step, data)
         form.is_valid()
         return _render(request, result.application, step, form, status=400)
     if step == 2 and application.nik:
@@ -93,7 +78,7 @@ def assisted_step(request: HttpRequest, public_id: str, step: int) -> HttpRespon
             fields=["nik", "kk_number", "full_name", "birth_date", "address"],
             purpose="assisted entry",
         )
-    return _render(request, application, step, _form(application, step))
+    return _render(request, application, step, step_form(application, step))
 
 
 def _render(
@@ -121,19 +106,12 @@ def assisted_ticket(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     form = WalkInForm(request.POST or None, office=office, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             ticket = walk_in_register(
                 actor=request_user(request),
                 office=office,
-                lane=data["lane"],
                 application=application,
-                holder_name=data["holder_name"] or application.full_name,
-                priority_category=data["priority_category"],
-                disability_type=data["disability_type"],
-                assistance_note=data["assistance_note"],
-                companion_name=data["companion_name"],
-                needs_bap=data["needs_bap"],
+                **form.ticket_details(default_name=application.full_name),
             )
         except NotFound:
             raise
