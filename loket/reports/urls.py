@@ -10,3 +10,11 @@ urlpatterns = [
     path("kantor/<str:code>/standar.pdf", views.standard_pdf, name="standard_pdf"),
     path("tanya-jawab/", views.questions, name="questions"),
 ]
+
+# The evaluation dashboard (views_dashboard); "nasional" before the office code.
+from loket.reports import views_dashboard  # noqa: E402
+
+urlpatterns += [
+    path("staf/dasbor/nasional/", views_dashboard.national_dashboard, name="dashboard_national"),
+    path("staf/dasbor/<str:code>/", views_dashboard.office_dashboard, name="dashboard"),
+]

@@ -1,0 +1,708 @@
+"""Read-only figures of the evaluation dashboard (issue #9), for one office or the nation.
+
+Every figure is computed from the records other apps keep (ticket events, bookings and
+slots, application events, complaints, survey responses) and aggregated in the database;
+only the percentiles are taken in Python, over one row per ticket and stage. A ratio with
+an empty denominator is ``None`` ("no data"), never 0.
+
+Periods are local dates, inclusive. Each office's figures are cut at its own midnight
+(``Office.tz``), so a national period covers the same calendar days in WIB, WITA and WIT.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.applications.choices import ApplicationStatus, CaseType, Channel
+from loket.applications.choices import ServiceClass as AppServiceClass
+from loket.applications.models import Application, ApplicationEvent
+from loket.booking.choices import BookingStatus
+from loket.booking.models import Booking, SlotCapacity
+from loket.core.choices import NATIONAL_ROLES, Role
+from loket.core.errors import ApplicationError, Forbidden
+from loket.core.models import User
+from loket.feedback.choices import ComplaintCategory
+from loket.feedback.periods import Period, period_make
+from loket.feedback.selectors import (
+    SurveyReport,
+    complaints_overdue_q,
+    complaints_visible_to,
+    ikm_report,
+    ipk_report,
+)
+from loket.offices.choices import StageCode
+from loket.offices.models import Office, Stage, Target
+from loket.offices.selectors import has_national_role, office_get_for_staff, office_require_role
+from loket.queueing.choices import EventKind, ServiceClass
+from loket.queueing.models import TicketEvent
+
+DASHBOARD_ROLES = frozenset(
+    {Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE, Role.INTEGRITY_OFFICER, *NATIONAL_ROLES}
+)
+PRESETS = ("this_month", "last_month", "this_quarter", "this_year")
+MAX_DAYS = 366
+# Above this many months the survey trend is drawn per quarter (fewer, fuller points).
+TREND_MONTHS = 12
+
+
+# ---------------------------------------------------------------- scope and period
+
+
+def dashboard_office(*, user: User, code: str) -> Office:
+    """The office whose dashboard ``user`` may read: another office is not found."""
+    office = office_get_for_staff(user=user, code=code)
+    office_require_role(user=user, office=office, roles=DASHBOARD_ROLES)
+    return office
+
+
+def dashboard_national_offices(*, user: User) -> list[Office]:
+    if not has_national_role(user):
+        raise Forbidden("role_required", _("The national dashboard is for national roles."))
+    return list(Office.objects.filter(is_active=True).order_by("name"))
+
+
+@dataclass(frozen=True)
+class DashPeriod:
+    start: dt.date
+    end: dt.date  # inclusive
+    preset: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def period_preset(preset: str, today: dt.date) -> DashPeriod:
+    """Presets end today at the latest: figures of days not yet lived are not shown."""
+    if preset == "last_month":
+        end = today.replace(day=1) - dt.timedelta(days=1)
+        return DashPeriod(end.replace(day=1), end, preset)
+    if preset == "this_quarter":
+        return DashPeriod(_quarter_start(today), today, preset)
+    if preset == "this_year":
+        return DashPeriod(dt.date(today.year, 1, 1), today, preset)
+    return DashPeriod(today.replace(day=1), today, "this_month")
+
+
+def _parse_date(value: str, field_name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        message = _("Enter a date as YYYY-MM-DD, e.g. 2025-03-31.")
+        raise ApplicationError(
+            "period_invalid", message, fields={field_name: message}, status=400
+        ) from None
+
+
+def period_parse(*, today: dt.date, preset: str = "", start: str = "", end: str = "") -> DashPeriod:
+    """A period from the query string: ``from``/``to`` dates win over a preset; nothing
+    given is this month. Raises ``ApplicationError`` (status 400) with a message per
+    field for a malformed date, a reversed period or one longer than a year."""
+    if not start and not end:
+        if preset and preset not in PRESETS:
+            message = _("Choose one of the periods offered.")
+            raise ApplicationError("period_invalid", message, fields={"preset": message})
+        return period_preset(preset or "this_month", today)
+    if not start or not end:
+        message = _("Give both the first and the last day of the period.")
+        missing = "from" if not start else "to"
+        raise ApplicationError("period_incomplete", message, fields={missing: message})
+    first, last = _parse_date(start, "from"), _parse_date(end, "to")
+    if last < first:
+        message = _("The last day of the period is before its first day.")
+        raise ApplicationError("period_reversed", message, fields={"to": message})
+    if (last - first).days + 1 > MAX_DAYS:
+        message = _("Choose a period of at most one year.")
+        raise ApplicationError("period_too_long", message, fields={"to": message})
+    return DashPeriod(first, last)
+
+
+def _local_range_q(
+    field_name: str,
+    offices: Sequence[Office],
+    period: DashPeriod,
+    *,
+    office_field: str = "office_id",
+) -> Q:
+    """``field_name`` (a datetime) within the period, each office at its own midnight.
+    One clause per time zone, not per office."""
+    by_tz: dict[str, list[int]] = defaultdict(list)
+    for office in offices:
+        by_tz[office.timezone].append(office.pk)
+    q = Q(pk__in=[])
+    for tz_name, ids in by_tz.items():
+        tz = ZoneInfo(tz_name)
+        low = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
+        high = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        q |= Q(**{f"{office_field}__in": ids, f"{field_name}__gte": low, f"{field_name}__lt": high})
+    return q
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in per cent, one decimal, rounded half up; None when empty."""
+    if not whole:
+        return None
+    return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def quantile(sorted_values: Sequence[float], q: float) -> float | None:
+    """Linear interpolation between order statistics (the "linear" method of NumPy and
+    of the planner's calibration): median of 1..10 is 5.5, its p90 is 9.1."""
+    if not sorted_values:
+        return None
+    position = q * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+# ---------------------------------------------------------------- applications
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: str
+    label: str
+    count: int
+    share: Decimal | None
+
+
+def _rows(counts: dict[str, int], choices: Iterable[tuple[str, Any]]) -> list[CountRow]:
+    total = sum(counts.values())
+    known = [(value, str(label)) for value, label in choices]
+    rows = [
+        CountRow(v, label, counts.get(v, 0), percent(counts.get(v, 0), total)) for v, label in known
+    ]
+    for value in sorted(set(counts) - {v for v, _l in known}):
+        rows.append(
+            CountRow(value, value or _("not stated"), counts[value], percent(counts[value], total))
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    channel: str
+    label: str
+    applications: int
+    with_warnings: int
+    share: Decimal | None
+
+
+@dataclass
+class ApplicationFigures:
+    submitted: int
+    issued: int
+    target: Decimal | None
+    target_share: Decimal | None
+    by_channel: list[CountRow]
+    by_service: list[CountRow]
+    by_case_type: list[CountRow]
+    quality: list[QualityRow]
+
+
+def _service_of(service_class: str, percepatan: bool) -> str:
+    if service_class in (AppServiceClass.PRIORITY, AppServiceClass.PERCEPATAN):
+        return service_class
+    return AppServiceClass.PERCEPATAN if percepatan else AppServiceClass.REGULAR
+
+
+def issuance_target(*, office_ids: Iterable[int], period: DashPeriod) -> Decimal | None:
+    """Passports to issue in the period from the offices' targets, pro rata by calendar
+    days for a month only partly in the period; a month without its own target takes a
+    twelfth of the year's. None when no office has a target for any of its months."""
+    ids = list(office_ids)
+    years = range(period.start.year, period.end.year + 1)
+    rows = Target.objects.filter(office_id__in=ids, year__in=list(years)).values_list(
+        "office_id", "year", "month", "passports"
+    )
+    monthly: dict[tuple[int, int, int], int] = {}
+    yearly: dict[tuple[int, int], int] = {}
+    for office_id, year, month, passports in rows:
+        if month is None:
+            yearly[(office_id, year)] = passports
+        else:
+            monthly[(office_id, year, month)] = passports
+    total = Fraction(0)
+    found = False
+    year, month = period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        length = calendar.monthrange(year, month)[1]
+        first = max(period.start, dt.date(year, month, 1))
+        last = min(period.end, dt.date(year, month, length))
+        part = Fraction((last - first).days + 1, length)
+        for office_id in ids:
+            if (office_id, year, month) in monthly:
+                total += monthly[(office_id, year, month)] * part
+                found = True
+            elif (office_id, year) in yearly:
+                total += Fraction(yearly[(office_id, year)], 12) * part
+                found = True
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if not found:
+        return None
+    return Decimal(total.numerator) / Decimal(total.denominator)
+
+
+def application_figures(*, offices: Sequence[Office], period: DashPeriod) -> ApplicationFigures:
+    """Applications submitted in the period by channel, service and case, the share with
+    warnings for the officer per channel (online vs assisted: the Kupang question), and
+    passports issued (moved to ready) against target. Three queries."""
+    rows = (
+        Application.objects.filter(_local_range_q("submitted_at", offices, period))
+        .values("channel", "case_type", "service_class", "percepatan")
+        .annotate(n=Count("id"), warned=Count("id", filter=~Q(warnings=[])))
+    )
+    channel: dict[str, int] = defaultdict(int)
+    warned: dict[str, int] = defaultdict(int)
+    service: dict[str, int] = defaultdict(int)
+    case: dict[str, int] = defaultdict(int)
+    for row in rows:
+        channel[row["channel"]] += row["n"]
+        warned[row["channel"]] += row["warned"]
+        service[_service_of(row["service_class"], row["percepatan"])] += row["n"]
+        case[row["case_type"]] += row["n"]
+    issued = (
+        ApplicationEvent.objects.filter(
+            _local_range_q("at", offices, period, office_field="application__office_id"),
+            to_status=ApplicationStatus.READY,
+        )
+        .values("application_id")
+        .distinct()
+        .count()
+    )
+    target = issuance_target(office_ids=[o.pk for o in offices], period=period)
+    target_share = None
+    if target:
+        target_share = (Decimal(issued * 100) / target).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return ApplicationFigures(
+        submitted=sum(channel.values()),
+        issued=issued,
+        target=target.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+        if target is not None
+        else None,
+        target_share=target_share,
+        by_channel=_rows(channel, Channel.choices),
+        by_service=_rows(service, AppServiceClass.choices),
+        by_case_type=_rows(case, CaseType.choices),
+        quality=[
+            QualityRow(
+                value,
+                str(label),
+                channel.get(value, 0),
+                warned.get(value, 0),
+                percent(warned.get(value, 0), channel.get(value, 0)),
+            )
+            for value, label in Channel.choices
+        ],
+    )
+
+
+# ---------------------------------------------------------------- quota
+
+
+@dataclass(frozen=True)
+class QuotaDay:
+    date: dt.date
+    released: int
+    taken: int
+    booked: int
+    checked_in: int
+    no_show: int
+    lapsed: int
+    cancelled: int
+
+    @property
+    def use_share(self) -> Decimal | None:
+        return percent(self.checked_in, self.released)
+
+
+def quota_days(*, offices: Sequence[Office], period: DashPeriod) -> list[QuotaDay]:
+    """Per day: places released and taken now (slots), and the bookings made for that day
+    by what became of them: checked in (used), no-show, lapsed unpaid, cancelled. Days
+    without released places and without bookings are left out. Two queries."""
+    ids = [o.pk for o in offices]
+    slots: dict[dt.date, dict[str, Any]] = {
+        row["date"]: dict(row)
+        for row in SlotCapacity.objects.filter(
+            office_id__in=ids, date__range=(period.start, period.end)
+        )
+        .values("date")
+        .annotate(released=Sum("capacity"), taken=Sum("used"))
+    }
+    bookings: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        Booking.objects.filter(office_id__in=ids, slot__date__range=(period.start, period.end))
+        .values("slot__date", "status")
+        .annotate(n=Count("id"))
+    ):
+        bookings[row["slot__date"]][row["status"]] += row["n"]
+    result = []
+    for day in sorted(set(slots) | set(bookings)):
+        s: dict[str, Any] = slots.get(day, {})
+        b: dict[str, int] = bookings.get(day, {})
+        result.append(
+            QuotaDay(
+                date=day,
+                released=s.get("released") or 0,
+                taken=s.get("taken") or 0,
+                booked=sum(b.values()),
+                checked_in=b.get(BookingStatus.CHECKED_IN, 0),
+                no_show=b.get(BookingStatus.NO_SHOW, 0),
+                lapsed=b.get(BookingStatus.EXPIRED, 0),
+                cancelled=b.get(BookingStatus.CANCELLED, 0),
+            )
+        )
+    return result
+
+
+# ---------------------------------------------------------------- waiting and service
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    stage: str
+    stage_label: str
+    service_class: str
+    class_label: str
+    waits: int
+    wait_median: float | None
+    wait_p90: float | None
+    within_sop: int
+    sop_share: Decimal | None
+    services: int
+    service_median: float | None
+    service_p90: float | None
+
+
+@dataclass
+class TimeFigures:
+    rows: list[TimeRow] = field(default_factory=list)
+    priority: TimeRow | None = None
+    others: TimeRow | None = None
+
+
+def _time_row(
+    stage: str,
+    stage_label: str,
+    service_class: str,
+    class_label: str,
+    waits: list[tuple[float, bool]],
+    services: list[float],
+) -> TimeRow:
+    w = sorted(m for m, _ok in waits)
+    s = sorted(services)
+    ok = sum(1 for _m, within in waits if within)
+    return TimeRow(
+        stage,
+        stage_label,
+        service_class,
+        class_label,
+        len(w),
+        quantile(w, 0.5),
+        quantile(w, 0.9),
+        ok,
+        percent(ok, len(w)),
+        len(s),
+        quantile(s, 0.5),
+        quantile(s, 0.9),
+    )
+
+
+def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigures:
+    """Waiting time (entering a stage -> first call there) and service time (first start
+    -> first finish) per stage and lane class, in minutes, with SOP compliance: the share
+    of waits within the stage's ``sop_wait_minutes`` (each office's own standard).
+
+    The database returns one row per ticket and stage with the first time of each kind
+    (entering is the check-in at the first stage and the transfer into later ones), so a
+    day of a large office is a few thousand rows, not every event. Two queries."""
+    ids = [o.pk for o in offices]
+    stages = {
+        s.pk: s
+        for s in Stage.objects.filter(office_id__in=ids).only(
+            "id", "office_id", "code", "sequence", "sop_wait_minutes"
+        )
+    }
+    visits = (
+        TicketEvent.objects.filter(
+            ticket__office_id__in=ids, ticket__day__range=(period.start, period.end)
+        )
+        .values("ticket_id", "stage_id", "ticket__lane__service_class")
+        .annotate(
+            entered=Min("at", filter=Q(kind__in=[EventKind.CHECK_IN, EventKind.TRANSFER])),
+            called=Min("at", filter=Q(kind=EventKind.CALL)),
+            started=Min("at", filter=Q(kind=EventKind.START)),
+            finished=Min("at", filter=Q(kind=EventKind.FINISH)),
+        )
+    )
+    waits: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
+    services: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for row in visits.iterator(chunk_size=5000):
+        stage = stages.get(row["stage_id"])
+        if stage is None:
+            continue
+        key = (stage.code, row["ticket__lane__service_class"])
+        if row["entered"] and row["called"] and row["called"] >= row["entered"]:
+            minutes = (row["called"] - row["entered"]).total_seconds() / 60
+            waits[key].append((minutes, minutes <= stage.sop_wait_minutes))
+        if row["started"] and row["finished"] and row["finished"] >= row["started"]:
+            services[key].append((row["finished"] - row["started"]).total_seconds() / 60)
+    order = {code: i for i, code in enumerate(_stage_order(stages.values()))}
+    class_order = {c: i for i, c in enumerate(ServiceClass.values)}
+    labels = dict(ServiceClass.choices)
+    stage_labels = {s.code: str(s.get_code_display()) for s in stages.values()}
+    figures = TimeFigures()
+    for key in sorted(
+        set(waits) | set(services),
+        key=lambda k: (order.get(k[0], 99), class_order.get(k[1], 99)),
+    ):
+        figures.rows.append(
+            _time_row(
+                key[0],
+                stage_labels.get(key[0], key[0]),
+                key[1],
+                str(labels.get(key[1], key[1])),
+                waits.get(key, []),
+                services.get(key, []),
+            )
+        )
+    pri_w = [w for k, v in waits.items() if k[1] == ServiceClass.PRIORITY for w in v]
+    pri_s = [s for k, v in services.items() if k[1] == ServiceClass.PRIORITY for s in v]
+    oth_w = [w for k, v in waits.items() if k[1] != ServiceClass.PRIORITY for w in v]
+    oth_s = [s for k, v in services.items() if k[1] != ServiceClass.PRIORITY for s in v]
+    figures.priority = _time_row(
+        "", _("All stages"), ServiceClass.PRIORITY, str(labels[ServiceClass.PRIORITY]), pri_w, pri_s
+    )
+    figures.others = _time_row("", _("All stages"), "other", _("All other lanes"), oth_w, oth_s)
+    return figures
+
+
+def _stage_order(stages: Iterable[Stage]) -> list[str]:
+    first: dict[str, int] = {}
+    for stage in stages:
+        first[stage.code] = min(first.get(stage.code, 999), stage.sequence)
+    return sorted(first, key=lambda c: (first[c], c))
+
+
+# ---------------------------------------------------------------- counters
+
+
+@dataclass(frozen=True)
+class ThroughputRow:
+    officer: str
+    stage: str
+    stage_label: str
+    finished: int
+    days: int
+
+    @property
+    def per_day(self) -> Decimal | None:
+        if not self.days:
+            return None
+        return (Decimal(self.finished) / Decimal(self.days)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+
+def throughput(*, offices: Sequence[Office], period: DashPeriod) -> list[ThroughputRow]:
+    """Stages finished per officer and stage (``finish`` events), and on how many days
+    the officer finished any there. One query."""
+    rows = (
+        TicketEvent.objects.filter(
+            kind=EventKind.FINISH,
+            ticket__office_id__in=[o.pk for o in offices],
+            ticket__day__range=(period.start, period.end),
+        )
+        .values("actor__full_name", "actor__email", "stage__code")
+        .annotate(n=Count("id"), days=Count("ticket__day", distinct=True))
+        .order_by("stage__code", "-n", "actor__full_name")
+    )
+    labels = dict(StageCode.choices)
+    return [
+        ThroughputRow(
+            officer=r["actor__full_name"] or r["actor__email"] or _("(system)"),
+            stage=r["stage__code"],
+            stage_label=str(labels.get(r["stage__code"], r["stage__code"])),
+            finished=r["n"],
+            days=r["days"],
+        )
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------- complaints and surveys
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    category: str
+    label: str
+    received: int
+    answered: int
+    on_time: int
+    late: int
+    overdue: int
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return percent(self.on_time, self.answered)
+
+
+def complaint_figures(
+    *, user: User, offices: Sequence[Office], period: DashPeriod, now: dt.datetime | None = None
+) -> list[ComplaintRow]:
+    """Complaints received in the period per category: answered, answered on time or
+    late (the SLA flag the feedback app records), and overdue now (its own rule, each
+    office on its own date). Only complaints the reader may see are counted
+    (``complaints_visible_to``: integrity reports stay with the head and integrity
+    officer). One query."""
+    moment = now or timezone.now()
+    overdue = Q(pk__in=[])
+    by_tz: dict[str, list[int]] = defaultdict(list)
+    for office in offices:
+        by_tz[office.timezone].append(office.pk)
+    for ids in by_tz.values():
+        sample = next(o for o in offices if o.pk == ids[0])
+        overdue |= Q(office_id__in=ids) & complaints_overdue_q(moment.astimezone(sample.tz).date())
+    counts: dict[str, dict[str, Any]] = {
+        r["category"]: dict(r)
+        for r in complaints_visible_to(user)
+        .filter(_local_range_q("created_at", offices, period))
+        .values("category")
+        .annotate(
+            received=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            on_time=Count("id", filter=Q(answered_on_time=True)),
+            late=Count("id", filter=Q(answered_on_time=False)),
+            overdue=Count("id", filter=overdue),
+        )
+        .order_by()
+    }
+    return [
+        ComplaintRow(
+            value,
+            str(label),
+            counts.get(value, {}).get("received", 0),
+            counts.get(value, {}).get("answered", 0),
+            counts.get(value, {}).get("on_time", 0),
+            counts.get(value, {}).get("late", 0),
+            counts.get(value, {}).get("overdue", 0),
+        )
+        for value, label in ComplaintCategory.choices
+    ]
+
+
+@dataclass(frozen=True)
+class SurveyPoint:
+    label: str
+    ikm: SurveyReport
+    ipk: SurveyReport
+
+
+def _trend_periods(period: DashPeriod) -> list[Period]:
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    kind = "month" if months <= TREND_MONTHS else "quarter"
+    result: list[Period] = []
+    day = period.start
+    while day <= period.end:
+        index = day.month if kind == "month" else (day.month - 1) // 3 + 1
+        p = period_make(kind, day.year, index)
+        if not result or result[-1] != p:
+            result.append(p)
+        day = p.end + dt.timedelta(days=1)
+    return result
+
+
+def survey_trend(*, office: Office, period: DashPeriod) -> list[SurveyPoint]:
+    """IKM and IPK of each calendar month touching the period (quarters beyond a year),
+    from the feedback app's own ``ikm_report``/``ipk_report`` (exact fractions, bands)."""
+    return [
+        SurveyPoint(
+            p.label, ikm_report(office=office, period=p), ipk_report(office=office, period=p)
+        )
+        for p in _trend_periods(period)
+    ]
+
+
+def survey_by_office(
+    *, offices: Sequence[Office], period: DashPeriod
+) -> list[tuple[Office, SurveyPoint]]:
+    """National view: IKM and IPK of each office over exactly the period."""
+    whole = Period("custom", period.start.year, 1, period.start, period.end)
+    return [
+        (
+            o,
+            SurveyPoint(
+                o.code, ikm_report(office=o, period=whole), ipk_report(office=o, period=whole)
+            ),
+        )
+        for o in offices
+    ]
+
+
+# ---------------------------------------------------------------- the whole dashboard
+
+
+@dataclass
+class Dashboard:
+    offices: list[Office]
+    office: Office | None
+    period: DashPeriod
+    applications: ApplicationFigures
+    quota: list[QuotaDay]
+    times: TimeFigures
+    counters: list[ThroughputRow]
+    complaints: list[ComplaintRow]
+    surveys: list[SurveyPoint]
+    surveys_by_office: list[tuple[Office, SurveyPoint]]
+    generated_at: dt.datetime
+
+    @property
+    def tz_label(self) -> str:
+        if self.office is not None:
+            return f"{self.office.tz_abbreviation} ({self.office.timezone})"
+        return _("each office's local time (WIB, WITA, WIT)")
+
+
+def dashboard(
+    *, user: User, offices: Sequence[Office], period: DashPeriod, office: Office | None = None
+) -> Dashboard:
+    offices = list(offices)
+    return Dashboard(
+        offices=offices,
+        office=office,
+        period=period,
+        applications=application_figures(offices=offices, period=period),
+        quota=quota_days(offices=offices, period=period),
+        times=time_figures(offices=offices, period=period),
+        counters=throughput(offices=offices, period=period),
+        complaints=complaint_figures(user=user, offices=offices, period=period),
+        surveys=survey_trend(office=office, period=period) if office is not None else [],
+        surveys_by_office=survey_by_office(offices=offices, period=period)
+        if office is None
+        else [],
+        generated_at=timezone.now(),
+    )

@@ -1,0 +1,427 @@
+"""The evaluation dashboard: each figure against values worked out by hand on a small
+office, the period rules, scope, and a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from loket.applications.models import ApplicationEvent
+from loket.applications.tests.factories import ApplicationFactory
+from loket.booking.models import Booking, SlotCapacity
+from loket.core.choices import Role
+from loket.core.errors import ApplicationError
+from loket.feedback.models import Complaint
+from loket.offices.choices import StageCode
+from loket.offices.models import ServiceSession, Stage, Target
+from loket.queueing.models import Lane, Ticket, TicketEvent
+from loket.reports import selectors_dashboard as sd
+from loket.reports.selectors_dashboard import DashPeriod, period_parse
+
+WIB = ZoneInfo("Asia/Jakarta")
+DAY = dt.date(2025, 3, 10)
+MARCH = DashPeriod(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+
+
+def at(hour: int, minute: int, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WIB)
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def stages(office_wib):
+    doc = Stage.objects.create(
+        office=office_wib,
+        code=StageCode.DOCUMENT_CHECK,
+        sequence=1,
+        sop_wait_minutes=10,
+        sop_service_minutes=8,
+    )
+    interview = Stage.objects.create(
+        office=office_wib,
+        code=StageCode.INTERVIEW,
+        sequence=2,
+        sop_wait_minutes=20,
+        sop_service_minutes=10,
+    )
+    return doc, interview
+
+
+@pytest.fixture
+def officer(make_staff, office_wib):
+    user = make_staff(Role.FRONT_DESK, office_wib)
+    user.full_name = "Petugas Satu"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def queue(office_wib, stages, officer):
+    """Five regular waits at document check of 2, 4, 6, 8 and 30 minutes with services of
+    5, 7, 9, 11 and 13 minutes; one priority ticket waiting 1 and served 3 minutes; the
+    first regular ticket goes on to the interview, where it waits 25 minutes (SOP 20)."""
+    doc, interview = stages
+    regular = Lane.objects.create(
+        office=office_wib, prefix="A", name="Reguler", service_class="regular"
+    )
+    priority = Lane.objects.create(
+        office=office_wib, prefix="C", name="Prioritas", service_class="priority"
+    )
+
+    def visit(number, lane, wait, service, start_minute):
+        ticket = Ticket.objects.create(
+            office=office_wib, day=DAY, lane=lane, number=number, stage=doc, status="done"
+        )
+        t0 = at(8, start_minute)
+        rows = [
+            ("check_in", t0),
+            ("call", t0 + dt.timedelta(minutes=wait)),
+            ("start", t0 + dt.timedelta(minutes=wait, seconds=30)),
+            ("finish", t0 + dt.timedelta(minutes=wait + service, seconds=30)),
+        ]
+        for kind, moment in rows:
+            TicketEvent.objects.create(
+                ticket=ticket,
+                kind=kind,
+                at=moment,
+                stage=doc,
+                actor=officer if kind == "finish" else None,
+                to_status="x",
+            )
+        return ticket, rows[-1][1]
+
+    tickets = []
+    for i, (wait, service) in enumerate([(2, 5), (4, 7), (6, 9), (8, 11), (30, 13)]):
+        tickets.append(visit(i + 1, regular, wait, service, i))
+    visit(1, priority, 1, 3, 0)
+    first, finished = tickets[0]
+    TicketEvent.objects.create(
+        ticket=first, kind="transfer", at=finished, stage=interview, to_status="waiting"
+    )
+    TicketEvent.objects.create(
+        ticket=first,
+        kind="call",
+        at=finished + dt.timedelta(minutes=25),
+        stage=interview,
+        to_status="called",
+    )
+    # Another day outside the period must not count.
+    other = Ticket.objects.create(
+        office=office_wib, day=dt.date(2025, 4, 1), lane=regular, number=1, stage=doc
+    )
+    TicketEvent.objects.create(
+        ticket=other,
+        kind="check_in",
+        at=at(8, 0, dt.date(2025, 4, 1)),
+        stage=doc,
+        to_status="waiting",
+    )
+    TicketEvent.objects.create(
+        ticket=other, kind="call", at=at(9, 0, dt.date(2025, 4, 1)), stage=doc, to_status="called"
+    )
+
+
+@pytest.fixture
+def applications(office_wib):
+    """Online 3 (2 with warnings), assisted 2 (none), outreach 1; one online in February
+    (outside March); two reach ready in March, one in April."""
+    made = []
+    spec = [
+        ("online", ["nik_mismatch"], "new", False),
+        ("online", ["kk_mismatch", "name"], "renewal_expired", True),
+        ("online", [], "new", False),
+        ("assisted", [], "lost", False),
+        ("assisted", [], "new", False),
+        ("outreach", [], "new", False),
+    ]
+    for i, (channel, warnings, case, percepatan) in enumerate(spec):
+        made.append(
+            ApplicationFactory(
+                office=office_wib,
+                channel=channel,
+                warnings=warnings,
+                case_type=case,
+                percepatan=percepatan,
+                submitted_at=at(9, i, dt.date(2025, 3, 3)),
+            )
+        )
+    ApplicationFactory(
+        office=office_wib, channel="online", submitted_at=at(9, 0, dt.date(2025, 2, 28))
+    )
+    for app, day in [
+        (made[0], dt.date(2025, 3, 20)),
+        (made[3], dt.date(2025, 3, 31)),
+        (made[4], dt.date(2025, 4, 1)),
+    ]:
+        ApplicationEvent.objects.create(
+            application=app, from_status="qc", to_status="ready", at=at(10, 0, day)
+        )
+    return made
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+def test_quantile_and_percent_known_values():
+    assert sd.quantile([float(i) for i in range(1, 11)], 0.5) == 5.5
+    assert sd.quantile([float(i) for i in range(1, 11)], 0.9) == pytest.approx(9.1)
+    assert sd.quantile([], 0.5) is None
+    assert sd.percent(2, 3) == Decimal("66.7")
+    assert sd.percent(0, 0) is None
+
+
+def test_period_presets_and_errors():
+    today = dt.date(2025, 5, 14)
+    assert period_parse(today=today) == DashPeriod(dt.date(2025, 5, 1), today, "this_month")
+    assert period_parse(today=today, preset="last_month") == DashPeriod(
+        dt.date(2025, 4, 1), dt.date(2025, 4, 30), "last_month"
+    )
+    assert period_parse(today=today, preset="this_quarter").start == dt.date(2025, 4, 1)
+    assert period_parse(today=today, preset="this_year").start == dt.date(2025, 1, 1)
+    assert period_parse(today=today, start="2025-03-01", end="2025-03-31") == MARCH
+    cases = [
+        ({"start": "2025-03-31", "end": "2025-03-01"}, "period_reversed", "to"),
+        ({"start": "31/03/2025", "end": "2025-04-01"}, "period_invalid", "from"),
+        ({"start": "2025-03-01"}, "period_incomplete", "to"),
+        ({"start": "2024-01-01", "end": "2025-03-01"}, "period_too_long", "to"),
+        ({"preset": "forever"}, "period_invalid", "preset"),
+    ]
+    for kwargs, code, field in cases:
+        with pytest.raises(ApplicationError) as caught:
+            period_parse(today=today, **kwargs)
+        assert caught.value.code == code
+        assert field in caught.value.fields
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_waiting_service_and_sop_compliance(office_wib, queue):
+    figures = sd.time_figures(offices=[office_wib], period=MARCH)
+    rows = {(r.stage, r.service_class): r for r in figures.rows}
+    doc = rows[("document_check", "regular")]
+    assert doc.waits == 5
+    assert doc.wait_median == pytest.approx(6.0)
+    assert doc.wait_p90 == pytest.approx(21.2)  # 8 + 0.6 × (30 − 8)
+    assert (doc.within_sop, doc.sop_share) == (4, Decimal("80.0"))
+    assert doc.services == 5
+    assert doc.service_median == pytest.approx(9.0)
+    assert doc.service_p90 == pytest.approx(12.2)
+    interview = rows[("interview", "regular")]
+    assert (interview.waits, interview.wait_median, interview.sop_share) == (
+        1,
+        25.0,
+        Decimal("0.0"),
+    )
+    assert interview.services == 0 and interview.service_median is None
+    pri = rows[("document_check", "priority")]
+    assert (pri.wait_median, pri.service_median, pri.sop_share) == (1.0, 3.0, Decimal("100.0"))
+    assert figures.priority is not None and figures.priority.waits == 1
+    assert figures.others is not None and figures.others.waits == 6
+    assert [r.stage for r in figures.rows] == ["document_check", "document_check", "interview"]
+
+
+def test_throughput_per_officer_and_stage(office_wib, queue):
+    rows = sd.throughput(offices=[office_wib], period=MARCH)
+    assert [(r.officer, r.stage, r.finished, r.days) for r in rows] == [
+        ("Petugas Satu", "document_check", 6, 1)
+    ]
+    assert rows[0].per_day == Decimal("6.0")
+
+
+def test_applications_by_channel_quality_and_target(office_wib, applications):
+    Target.objects.create(office=office_wib, year=2025, month=3, passports=62)
+    figures = sd.application_figures(offices=[office_wib], period=MARCH)
+    assert figures.submitted == 6
+    assert {r.key: r.count for r in figures.by_channel} == {
+        "online": 3,
+        "assisted": 2,
+        "outreach": 1,
+    }
+    quality = {q.channel: q for q in figures.quality}
+    assert (quality["online"].with_warnings, quality["online"].share) == (2, Decimal("66.7"))
+    assert (quality["assisted"].with_warnings, quality["assisted"].share) == (0, Decimal("0.0"))
+    services = {r.key: r.count for r in figures.by_service}
+    assert services == {"priority": 0, "percepatan": 1, "regular": 5}
+    cases = {r.key: r.count for r in figures.by_case_type}
+    assert (cases["new"], cases["renewal_expired"], cases["lost"]) == (4, 1, 1)
+    assert figures.issued == 2
+    assert figures.target == Decimal("62")
+    assert figures.target_share == Decimal("3.2")
+
+
+def test_empty_period_says_no_data(office_wib):
+    figures = sd.application_figures(offices=[office_wib], period=MARCH)
+    assert figures.submitted == 0
+    assert figures.target is None and figures.target_share is None
+    assert all(q.share is None for q in figures.quality)
+    times = sd.time_figures(offices=[office_wib], period=MARCH)
+    assert times.rows == [] and times.priority is not None and times.priority.sop_share is None
+
+
+def test_target_pro_rata_and_yearly_twelfth(office_wib):
+    Target.objects.create(office=office_wib, year=2025, month=3, passports=62)
+    Target.objects.create(office=office_wib, year=2025, passports=1200)
+    half = DashPeriod(dt.date(2025, 3, 1), dt.date(2025, 3, 15))
+    assert sd.issuance_target(office_ids=[office_wib.pk], period=half) == Decimal(30)
+    two = DashPeriod(dt.date(2025, 2, 1), dt.date(2025, 3, 31))
+    assert sd.issuance_target(office_ids=[office_wib.pk], period=two) == Decimal(162)
+
+
+def test_quota_per_day(office_wib, applications):
+    session = ServiceSession.objects.create(
+        office=office_wib, code="pagi", name="Pagi", starts=dt.time(8), ends=dt.time(12)
+    )
+    slot = SlotCapacity.objects.create(
+        office=office_wib, date=DAY, session=session, category="regular", capacity=10, used=3
+    )
+    SlotCapacity.objects.create(
+        office=office_wib, date=DAY, session=session, category="percepatan", capacity=5, used=0
+    )
+    statuses = [
+        ("checked_in", True),
+        ("checked_in", True),
+        ("no_show", True),
+        ("expired", False),
+        ("cancelled", False),
+    ]
+    for i, (status, holds) in enumerate(statuses):
+        app = applications[i]
+        Booking.objects.create(
+            code=f"BK{i:06d}",
+            application=app,
+            account=app.account,
+            office=office_wib,
+            slot=slot,
+            category="regular",
+            nik=app.nik,
+            status=status,
+            holds_place=holds,
+            hold_expires_at=at(10, 0),
+        )
+    (day,) = sd.quota_days(offices=[office_wib], period=MARCH)
+    assert (day.date, day.released, day.taken, day.booked) == (DAY, 15, 3, 5)
+    assert (day.checked_in, day.no_show, day.lapsed, day.cancelled) == (2, 1, 1, 1)
+    assert day.use_share == Decimal("13.3")
+
+
+def test_complaints_by_category_with_overdue(office_wib, make_staff, time_machine):
+    time_machine.move_to("2025-04-02 10:00 +07:00", tick=False)
+    head = make_staff(Role.HEAD_OF_OFFICE, office_wib)
+    kasubsi = make_staff(Role.KASUBSI, office_wib)
+
+    def complaint(n, category, created, **extra):
+        c = Complaint.objects.create(
+            office=office_wib,
+            tracking_number=f"PGD-CLP-2025-{n}",
+            access_token_hash="x",
+            category=category,
+            restricted=category == "pungli",
+            channel="web",
+            summary="s",
+            description="d",
+            verify_due=dt.date(2025, 3, 20),
+            **extra,
+        )
+        Complaint.objects.filter(pk=c.pk).update(created_at=created)
+
+    complaint(
+        1,
+        "slow",
+        at(9, 0, dt.date(2025, 3, 5)),
+        status="answered",
+        answered_at=at(9, 0, dt.date(2025, 3, 6)),
+        answered_on_time=True,
+    )
+    complaint(
+        2,
+        "slow",
+        at(9, 0, dt.date(2025, 3, 5)),
+        status="answered",
+        answered_at=at(9, 0, dt.date(2025, 3, 28)),
+        answered_on_time=False,
+    )
+    complaint(3, "slow", at(9, 0, dt.date(2025, 3, 6)), status="submitted")  # verify_due passed
+    complaint(4, "pungli", at(9, 0, dt.date(2025, 3, 7)), status="submitted")
+    complaint(5, "slow", at(9, 0, dt.date(2025, 2, 7)), status="submitted")  # before the period
+    rows = {
+        r.category: r for r in sd.complaint_figures(user=head, offices=[office_wib], period=MARCH)
+    }
+    slow = rows["slow"]
+    assert (slow.received, slow.answered, slow.on_time, slow.late, slow.overdue) == (3, 2, 1, 1, 1)
+    assert slow.on_time_share == Decimal("50.0")
+    assert rows["pungli"].received == 1
+    assert rows["facilities"].on_time_share is None
+    # Integrity reports stay with the head and the integrity officer.
+    hidden = {
+        r.category: r
+        for r in sd.complaint_figures(user=kasubsi, offices=[office_wib], period=MARCH)
+    }
+    assert hidden["pungli"].received == 0
+
+
+# ---------------------------------------------------------------- views and scope
+
+
+def test_office_dashboard_scope(client, office_wib, office_wita, make_staff, stages):
+    head = make_staff(Role.HEAD_OF_OFFICE, office_wib)
+    client.force_login(head)
+    assert client.get(reverse("reports:dashboard", args=["CLP"])).status_code == 200
+    assert client.get(reverse("reports:dashboard", args=["KPG"])).status_code == 404
+    assert client.get(reverse("reports:dashboard", args=["NOPE"])).status_code == 404
+    assert client.get(reverse("reports:dashboard_national")).status_code == 403
+    desk = make_staff(Role.FRONT_DESK, office_wib)
+    client.force_login(desk)
+    assert client.get(reverse("reports:dashboard", args=["CLP"])).status_code == 403
+
+
+def test_national_dashboard(client, office_wib, office_wita, national_admin, queue):
+    client.force_login(national_admin)
+    response = client.get(
+        reverse("reports:dashboard_national"), {"from": "2025-03-01", "to": "2025-03-31"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="times"' in html and "Kanim Kupang" in html
+    assert client.get(reverse("reports:dashboard", args=["KPG"])).status_code == 200
+
+
+def test_period_error_is_a_clear_message(client, office_wib, make_staff):
+    client.force_login(make_staff(Role.KASI, office_wib))
+    response = client.get(
+        reverse("reports:dashboard", args=["CLP"]), {"from": "2025-03-31", "to": "2025-03-01"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="period-error"' in html
+    assert 'id="id_to_error"' in html
+
+
+def test_htmx_poll_returns_the_fragment(client, office_wib, make_staff):
+    client.force_login(make_staff(Role.KASI, office_wib))
+    response = client.get(
+        reverse("reports:dashboard", args=["CLP"]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="dashboard-figures"')
+    assert 'hx-trigger="every 30s"' in html and "<h1" not in html
+
+
+def test_dashboard_queries_are_bounded(
+    client, office_wib, make_staff, queue, applications, django_assert_max_num_queries
+):
+    head = make_staff(Role.HEAD_OF_OFFICE, office_wib)
+    client.force_login(head)
+    url = reverse("reports:dashboard", args=["CLP"])
+    with django_assert_max_num_queries(40):
+        response = client.get(url, {"from": "2025-03-01", "to": "2025-03-31"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="chart-wait"' in html and '<title id="chart-wait-title">' in html
+    assert 'data-testid="quota-empty"' in html
