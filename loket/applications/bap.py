@@ -54,7 +54,11 @@ def _office(bap: Bap) -> Office:
 
 
 def _locked(bap: Bap) -> Bap:
-    return Bap.objects.select_for_update().select_related("application__office").get(pk=bap.pk)
+    return (
+        Bap.objects.select_for_update(of=("self",))
+        .select_related("application__office")
+        .get(pk=bap.pk)
+    )
 
 
 def _audit(actor: User | None, action: str, bap: Bap, **changes: object) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.applications import views
+from loket.applications import office_views, views
 
 app_name = "applications"
 
@@ -24,4 +24,19 @@ urlpatterns = [
     ),
     path("akun/permohonan/<str:public_id>/periksa/", views.application_review, name="review"),
     path("akun/permohonan/<str:public_id>/batal/", views.application_cancel_view, name="cancel"),
+    path("staf/permohonan/kantor/<str:code>/", office_views.office_queues, name="staff_office"),
+    path(
+        "staf/permohonan/kantor/<str:code>/berikutnya/<str:step>/",
+        office_views.office_queue_next,
+        name="staff_queue_next",
+    ),
+    path("staf/permohonan/<str:public_id>/", office_views.application_work, name="staff_work"),
+    path(
+        "staf/permohonan/<str:public_id>/bap.pdf", office_views.bap_pdf_view, name="staff_bap_pdf"
+    ),
+    path(
+        "staf/permohonan/<str:public_id>/dokumen/<str:kind>/",
+        office_views.document_file_staff,
+        name="staff_document",
+    ),
 ]

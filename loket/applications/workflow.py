@@ -195,7 +195,9 @@ def application_transition(
     """
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update().select_related("office").get(pk=application.pk)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("office")
+            .get(pk=application.pk)
         )
         source = locked.status
         if expected_from is not None and source != expected_from:

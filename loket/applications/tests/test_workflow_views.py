@@ -1,0 +1,87 @@
+"""Officer screens: each step's form moves the application, the view is audited, the
+counter screen links to it, and other offices' staff get a 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from loket.applications.choices import ApplicationStatus as S
+from loket.applications.models import BlankStock
+from loket.applications.tests.factories import ApplicationFactory
+from loket.core.choices import Role
+from loket.core.models import AuditEntry
+from loket.offices.tests.factories import OfficeFactory
+
+
+@pytest.fixture
+def office(office_wib):
+    BlankStock.objects.create(office=office_wib, book_type="electronic", quantity=3)
+    return office_wib
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_front_desk_checks_in_and_checks_documents(client, office, make_staff):
+    desk = make_staff(Role.FRONT_DESK, office)
+    application = ApplicationFactory(office=office)
+    url = reverse("applications:staff_work", args=[application.public_id])
+    _login(client, desk)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'id="form-arrive"' in page.content
+    assert AuditEntry.objects.filter(action="personal_data.view").count() == 1
+    client.post(url, {"action": "arrive", "service_class": "regular"})
+    application.refresh_from_db()
+    assert application.status == S.DOCUMENT_CHECK
+    page = client.get(url)
+    assert b'id="form-documents"' in page.content
+    client.post(
+        url,
+        {
+            "action": "documents",
+            "doc_ktp": "1",
+            "doc_kk": "1",
+            "doc_birth_certificate_diploma_marriage_book": "1",
+            "doc_data_match": "1",
+        },
+    )
+    application.refresh_from_db()
+    assert application.status == S.INTERVIEW
+
+
+def test_wrong_role_gets_a_message_and_nothing_moves(client, office, make_staff):
+    interviewer = make_staff(Role.INTERVIEWER, office)
+    application = ApplicationFactory(office=office, status=S.DOCUMENT_CHECK)
+    url = reverse("applications:staff_work", args=[application.public_id])
+    _login(client, interviewer)
+    client.post(url, {"action": "documents", "doc_data_match": "1", "doc_ktp": "1"})
+    application.refresh_from_db()
+    assert application.status == S.DOCUMENT_CHECK
+
+
+def test_other_office_staff_get_404(client, office, make_staff):
+    other = make_staff(Role.FRONT_DESK, OfficeFactory(code="TUL", timezone="Asia/Jayapura"))
+    application = ApplicationFactory(office=office)
+    _login(client, other)
+    assert (
+        client.get(reverse("applications:staff_work", args=[application.public_id])).status_code
+        == 404
+    )
+
+
+def test_office_queue_prints_next(client, office, make_staff):
+    printer = make_staff(Role.PRINTING, office)
+    application = ApplicationFactory(
+        office=office, status=S.PRINTING, paid_at="2025-02-04T01:00:00Z"
+    )
+    _login(client, printer)
+    page = client.get(reverse("applications:staff_office", args=[office.code]))
+    assert str(application.public_id).encode() in page.content
+    client.post(reverse("applications:staff_queue_next", args=[office.code, "print"]))
+    application.refresh_from_db()
+    assert application.status == S.QC
+    assert BlankStock.objects.get(office=office).quantity == 2
