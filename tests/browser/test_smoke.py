@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, has_horizontal_overflow
 
@@ -143,4 +144,6 @@ def test_fee_calculator_updates_in_place(page, demo):
     page.locator("#id_book_type").select_option("non_electronic")
     page.locator("#id_validity_years").select_option("5")
     page.locator("main form button[type=submit]").click()
-    assert "Rp350,000" in page.locator("#fee-result").text_content().replace(".", ",")
+    # Each change sends a request; the last answer (5 years: Rp350.000) must win.
+    expect(page.locator("#fee-result")).to_contain_text("Rp350.000", timeout=5000)
+    expect(page.locator("#fee-result")).not_to_contain_text("650.000")
