@@ -170,3 +170,40 @@ def test_staff_report_pages_are_accessible(page, kupang, make_staff):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert_accessible(page, path, signed_in=True)
+
+
+def test_visitor_answers_the_ikm_survey_from_a_finished_ticket(page, kupang):
+    """The survey offered on the status page of a ticket whose visit is finished."""
+    from loket.offices.models import Stage
+    from loket.queueing.models import Lane, Ticket
+    from loket.queueing.services import queue_setup
+
+    queue_setup(kupang)
+    stage = Stage.objects.create(
+        office=kupang, code="biometrics", sequence=3, sop_wait_minutes=30, sop_service_minutes=5
+    )
+    ticket = Ticket.objects.create(
+        office=kupang, day="2026-11-25", lane=Lane.objects.get(office=kupang, prefix="A"),
+        number=7, stage=stage, status="done",
+    )
+    page.goto(f"/antrian/{ticket.status_token}/")
+    assert_accessible(page, "finished ticket")
+    page.locator("#survey-link").click()
+    page.get_by_test_id("survey-form").wait_for()
+    page.check("input[name=sex][value=m]")
+    page.select_option("#id_age_group", "30_39")
+    page.select_option("#id_education", "s1")
+    page.select_option("#id_occupation", "private")
+    for i in range(1, 10):
+        page.check(f"input[name=u{i}][value='3']")
+    for name in page.eval_on_selector_all(
+        "input[type=radio][name^=ipk_]", "els => [...new Set(els.map(e => e.name))]"
+    ):
+        page.check(f"input[name={name}][value='4']")
+    page.locator("[data-testid=survey-form] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("survey-thanks").is_visible()
+    # One answer per visit: the same ticket cannot answer again.
+    page.goto(f"/antrian/{ticket.status_token}/")
+    response = page.goto(page.locator("#survey-link").get_attribute("href"))
+    assert response is not None and response.status >= 400
