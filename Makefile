@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen --no-sync
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres test-browser bench-sim bench messages clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres test-browser bench-sim bench-booking bench messages clean
 
 install:
 	@bash scripts/bootstrap.sh
@@ -39,6 +39,11 @@ test: install
 
 bench-sim: install
 	@$(RUN) python bench/bench_sim.py
+
+# Flash crowd at quota release (issue #4): its own PostgreSQL and gunicorn; not in make test.
+# Override the sizes with BENCH_ARGS="--places 300 --attempts 1500 --clients 32".
+bench-booking: install
+	@$(RUN) python bench/bench_booking.py $(BENCH_ARGS)
 
 messages: install
 	@$(RUN) python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=.tools
