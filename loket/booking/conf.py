@@ -50,7 +50,7 @@ def _float(name: str, default: float) -> float:
 def admission_rate() -> float:
     """Admissions per second per office. Start near 75% of the booking rate the benchmark
     measures on the production machine (`make bench-booking`, docs/performance.md)."""
-    return _float("LOKET_ADMISSION_RATE_PER_SECOND", 60.0)
+    return _float("LOKET_ADMISSION_RATE_PER_SECOND", 45.0)
 
 
 def admission_burst_seconds() -> float:
