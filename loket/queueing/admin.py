@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from loket.offices.admin import OfficeScopedAdmin
-from loket.queueing.models import CounterLane, Lane, QueueConfig
+from loket.queueing.models import CounterLane, Lane, QueueConfig, StageState
 
 
 @admin.register(QueueConfig)
@@ -20,3 +20,12 @@ class LaneAdmin(OfficeScopedAdmin):
 class CounterLaneAdmin(OfficeScopedAdmin):
     office_lookup = "counter__office"
     list_display = ["counter", "lane"]
+
+
+@admin.register(StageState)
+class StageStateAdmin(OfficeScopedAdmin):
+    """A stage may follow its own call-next policy (e.g. FIFO at pickup)."""
+
+    office_lookup = "stage__office"
+    list_display = ["stage", "policy"]
+    fields = ["stage", "policy"]

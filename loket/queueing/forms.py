@@ -89,3 +89,17 @@ class CheckInForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
         ),
     )
+
+
+class NotifyForm(forms.Form):
+    contact = forms.CharField(
+        label=_("Mobile number or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+    when_ahead = forms.TypedChoiceField(
+        label=_("Tell me when this many are ahead of me"),
+        coerce=int,
+        initial=3,
+        choices=[(n, str(n)) for n in (1, 2, 3, 5, 10)],
+    )

@@ -187,6 +187,12 @@ class Ticket(models.Model):
     )
     assistance_note = models.CharField(_("assistance to prepare"), max_length=200, blank=True)
     companion_name = models.CharField(_("companion (same family card)"), max_length=150, blank=True)
+    # A booked visitor who comes early waits for their booked time, not before it.
+    appointment_at = models.DateTimeField(_("booked time"), null=True, blank=True)
+    # "Tell me when my turn is near" from the status page: how many ahead, and where to.
+    notify_when_ahead = models.PositiveSmallIntegerField(null=True, blank=True)
+    notify_to = models.CharField(max_length=254, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
     status_token = models.CharField(max_length=40, default=_token, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -273,12 +279,24 @@ class CounterSession(models.Model):
 
 
 class StageState(models.Model):
-    """What the call-next policy remembers per office and stage (the weighted streak)."""
+    """Per office and stage: a policy that overrides the office's, and what the policy
+    remembers between calls (the weighted streak)."""
 
     stage = models.OneToOneField(
         "offices.Stage", on_delete=models.CASCADE, related_name="queue_state"
     )
+    policy = models.CharField(
+        _("call-next policy for this stage"),
+        max_length=20,
+        choices=POLICY_CHOICES,
+        blank=True,
+        help_text=_("Empty: the office's policy."),
+    )
     streak = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("stage queue settings")
+        verbose_name_plural = _("stage queue settings")
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.streak}"

@@ -22,6 +22,8 @@ from loket.core.audit import audit_record
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.notifications.choices import Channel as NotifyChannel
+from loket.notifications.services import notification_enqueue
 from loket.offices.choices import QuotaCategory, StageCode
 from loket.offices.models import Counter, DailyQuota, Office, Stage
 from loket.offices.selectors import office_require_role
@@ -46,6 +48,7 @@ from loket.queueing.models import (
     WalkInCount,
 )
 from loket.queueing.policy import PolicyState, Waiting, Weighted, get_policy
+from loket.queueing.selectors import ticket_position
 
 # The stages a visitor waits for in the hall; adjudication, printing and QC happen in
 # the back office (the workflow), pickup has its own lane.
@@ -181,6 +184,7 @@ def ticket_issue(
     assistance_note: str = "",
     companion_name: str = "",
     needs_bap: bool = False,
+    appointment_at: dt.datetime | None = None,
 ) -> Ticket:
     """Give the visitor a ticket in `lane`, at the first hall stage (or pickup)."""
     if lane.office_id != office.id or not lane.is_active:
@@ -214,6 +218,7 @@ def ticket_issue(
             companion_name=companion_name[:150],
             needs_bap=needs_bap,
             created_by=actor,
+            appointment_at=appointment_at,
         )
         _event(ticket, EventKind.CHECK_IN, actor=actor, from_status="")
         audit_record(
@@ -298,11 +303,21 @@ def counter_lanes(counter: Counter) -> list[int] | None:
     return ids or None
 
 
-def _policy_for(office: Office) -> Any:
+def _policy_for(office: Office, stage_policy: str = "") -> Any:
+    """The stage's own policy when it has one, else the office's."""
     config = queue_config(office)
-    if config.policy == "weighted":
+    name = stage_policy or config.policy
+    if name == "weighted":
         return Weighted(burst=config.burst, max_wait=config.max_wait_minutes * 60.0)
-    return get_policy(config.policy)
+    return get_policy(name)
+
+
+def _entered(entered: dt.datetime, appointment: dt.datetime | None, first_stage: bool) -> float:
+    """When a ticket counts as having joined a stage's queue: a booked visitor who came
+    early counts from their booked time at the first stage (appointments near their time)."""
+    if first_stage and appointment is not None and appointment > entered:
+        return appointment.timestamp()
+    return entered.timestamp()
 
 
 def call_next(*, officer: User, counter: Counter, stage: Stage) -> Ticket | None:
@@ -324,12 +339,13 @@ def call_next(*, officer: User, counter: Counter, stage: Stage) -> Ticket | None
             status=409,
         )
     office = counter.office
-    policy = _policy_for(office)
     lanes = counter_lanes(counter)
+    first = stage.code in (StageCode.DOCUMENT_CHECK, StageCode.PICKUP)
     day = _local_day(office)
     for _attempt in range(5):
         with transaction.atomic():
             state, _created = StageState.objects.select_for_update().get_or_create(stage=stage)
+            policy = _policy_for(office, state.policy)
             waiting = Ticket.objects.filter(
                 office=office, day=day, stage=stage, status=TicketStatus.WAITING
             )
@@ -337,14 +353,24 @@ def call_next(*, officer: User, counter: Counter, stage: Stage) -> Ticket | None
                 waiting = waiting.filter(lane_id__in=lanes)
             rows = list(
                 waiting.values_list(
-                    "id", "lane__prefix", "lane__service_class", "arrived_at", "stage_entered_at"
+                    "id",
+                    "lane__prefix",
+                    "lane__service_class",
+                    "arrived_at",
+                    "stage_entered_at",
+                    "appointment_at",
                 )
             )
             if not rows:
                 return None
             policy_state = PolicyState(streak=state.streak)
             chosen = policy.choose(
-                [Waiting(r[0], r[1], r[2], r[3].timestamp(), r[4].timestamp()) for r in rows],
+                [
+                    Waiting(
+                        r[0], r[1], r[2], _entered(r[3], r[5], first), _entered(r[4], r[5], first)
+                    )
+                    for r in rows
+                ],
                 now=timezone.now().timestamp(),
                 state=policy_state,
             )
@@ -364,6 +390,7 @@ def call_next(*, officer: User, counter: Counter, stage: Stage) -> Ticket | None
                 from_status=TicketStatus.WAITING,
                 counter=counter,
             )
+            _notify_near_turns(office=office, stage=stage)
             return ticket
     return None
 
@@ -640,6 +667,9 @@ def booking_check_in_ticket(*, office: Office, code: str, actor: User | None) ->
                 booking_code=booking.code,
                 holder_name=application.full_name,
                 priority_category=priority,
+                appointment_at=dt.datetime.combine(
+                    booking.slot.date, booking.slot.session.starts, tzinfo=office.tz
+                ),
             )
     except IntegrityError:
         # The same code checked in at two kiosks at once: the other one won.
@@ -677,3 +707,56 @@ def counter_set_active(*, actor: User, counter: Counter, active: bool) -> Counte
             office_code=counter.office.code,
         )
     return counter
+
+
+def _notify_near_turns(*, office: Office, stage: Stage) -> None:
+    """Tell visitors who asked for it that their turn is near (once per ticket).
+
+    Only tickets that asked are looked at, so a call stays cheap."""
+    asking = Ticket.objects.filter(
+        office=office,
+        stage=stage,
+        status=TicketStatus.WAITING,
+        notify_when_ahead__isnull=False,
+        notified_at__isnull=True,
+    ).select_related("lane", "stage", "office")
+    for ticket in asking:
+        ahead = ticket_position(ticket).ahead
+        if ticket.notify_when_ahead is not None and ahead <= ticket.notify_when_ahead:
+            channel = NotifyChannel.EMAIL if "@" in ticket.notify_to else NotifyChannel.SMS
+            notification_enqueue(
+                channel=channel,
+                recipient=ticket.notify_to,
+                office_code=office.code,
+                subject=_("Your turn is near: %(number)s") % {"number": ticket.display_number},
+                body=_(
+                    "%(number)s at %(office)s: %(n)s ahead of you. Please come to the waiting hall."
+                )
+                % {"number": ticket.display_number, "office": office.name, "n": ahead},
+                dedupe_key=f"queue-near:{ticket.pk}",
+            )
+            Ticket.objects.filter(pk=ticket.pk).update(notified_at=timezone.now())
+
+
+def ticket_notify_request(*, ticket: Ticket, contact: str, when_ahead: int = 3) -> Ticket:
+    """The visitor asks, on their status page, to be told when `when_ahead` are left."""
+    contact = contact.strip()
+    if not (1 <= when_ahead <= 20):
+        raise ApplicationError(
+            "when_ahead_invalid", _("Choose between 1 and 20."), fields={"when_ahead": _("1–20.")}
+        )
+    is_email = "@" in contact and "." in contact.split("@")[-1]
+    is_phone = contact.replace("+", "").isdigit() and 9 <= len(contact) <= 15
+    if not (is_email or is_phone):
+        raise ApplicationError(
+            "contact_invalid",
+            _("Enter a mobile number (e.g. 081234567890) or an email address."),
+            fields={"contact": _("Not a phone number or email.")},
+        )
+    if ticket.status in TERMINAL:
+        raise ApplicationError("ticket_state", _("This ticket is finished."), status=409)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        notify_when_ahead=when_ahead, notify_to=contact[:254], notified_at=None
+    )
+    ticket.refresh_from_db()
+    return ticket

@@ -25,7 +25,7 @@ from loket.offices.selectors import (
     office_ids_with_role,
     office_require_role,
 )
-from loket.queueing.forms import CheckInForm, WalkInForm
+from loket.queueing.forms import CheckInForm, NotifyForm, WalkInForm
 from loket.queueing.models import CounterSession, Lane, Ticket
 from loket.queueing.selectors import (
     current_ticket,
@@ -47,6 +47,7 @@ from loket.queueing.services import (
     counter_set_active,
     queue_setup,
     ticket_finish,
+    ticket_notify_request,
     ticket_park,
     ticket_recall,
     ticket_return,
@@ -283,10 +284,28 @@ def counter_screen(request: HttpRequest, counter_id: int) -> HttpResponse:
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """The applicant's live ticket page (from the QR code on the ticket)."""
     ticket = ticket_by_token(token)
+    notify_form = NotifyForm(request.POST or None)
+    if request.method == "POST" and notify_form.is_valid():
+        try:
+            ticket_notify_request(
+                ticket=ticket,
+                contact=notify_form.cleaned_data["contact"],
+                when_ahead=notify_form.cleaned_data["when_ahead"],
+            )
+        except ApplicationError as error:
+            apply_error(notify_form, error)
+        else:
+            messages.success(request, _("We will tell you when your turn is near."))
+            return redirect("queueing:status", token=token)
     template = (
         "queueing/status.html#live" if getattr(request, "htmx", False) else "queueing/status.html"
     )
-    return render(request, template, {"ticket": ticket, "position": ticket_position(ticket)})
+    return render(
+        request,
+        template,
+        {"ticket": ticket, "position": ticket_position(ticket), "notify_form": notify_form},
+        status=400 if notify_form.errors else 200,
+    )
 
 
 def _display_office(request: HttpRequest, code: str) -> Office:
