@@ -107,3 +107,13 @@ def pytest_configure(config):
             original(self)
 
     TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (availability, rate limits) is per process: start every test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
