@@ -16,8 +16,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +43,19 @@ from loket.core.outbox import send_email
 from loket.offices.selectors import office_require_role
 
 S = ApplicationStatus
+SURVEY_SALT = "loket.survey.application"
+
+
+def survey_link(application: Application) -> str:
+    """A signed link to the satisfaction survey for this application's visit.
+
+    The survey app (above this one) checks the signature; the URL is found by name so
+    this module imports nothing of it."""
+    signed = signing.dumps(str(application.public_id), salt=SURVEY_SALT)
+    base = getattr(settings, "LOKET_PUBLIC_URL", "").rstrip("/")
+    return base + reverse("feedback:survey_for_application", args=[signed])
+
+
 #: The pseudo-role of the periodic sweep and of payment callbacks (no person acts).
 SYSTEM = "system"
 _SUP = frozenset(SUPERVISOR_ROLES)
@@ -593,7 +609,10 @@ def application_qc(
                         "Bring your identity card and the payment receipt. A passport that "
                         "is not collected within 30 days is cancelled.\n\nLoket — passport service"
                     )
-                    % {"name": application.full_name, "office": office_name},
+                    % {"name": application.full_name, "office": office_name}
+                    + "\n\n"
+                    + _("How was our service? Tell us in a short anonymous survey: %(url)s")
+                    % {"url": survey_link(application)},
                     dedupe_key=f"application-ready:{application.public_id}",
                     office_code=application.office.code if application.office else "",
                 )

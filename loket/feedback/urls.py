@@ -15,6 +15,11 @@ urlpatterns = [
     path("pengaduan/<str:code>/", views.complaint_new, name="complaint_new_office"),
     path("survei/terima-kasih/", views.survey_thanks, name="survey_thanks"),
     path("survei/tiket/<str:status_token>/", views.survey_for_ticket, name="survey_for_ticket"),
+    path(
+        "survei/permohonan/<str:signed>/",
+        views.survey_for_application,
+        name="survey_for_application",
+    ),
     path("survei/<str:token>/", views.survey, name="survey"),
     path("transparansi/<str:code>/", views.transparency, name="transparency"),
     path("staf/pengaduan/", views.staff_complaints, name="staff_complaints"),

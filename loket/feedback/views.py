@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loket.applications.models import Application
+from loket.applications.workflow import SURVEY_SALT
 from loket.core.audit import audit_personal_data_view
 from loket.core.decorators import request_user, staff_required
 from loket.core.errors import ApplicationError, Forbidden, NotFound
@@ -637,5 +640,21 @@ def survey_for_ticket(request: HttpRequest, status_token: str) -> HttpResponse:
         service = ServiceType.OTHER
     issued = survey_invitation_create(
         office=ticket.office, visit_ref=f"ticket:{ticket.pk}", service_type=service
+    )
+    return redirect(issued.path)
+
+
+def survey_for_application(request: HttpRequest, signed: str) -> HttpResponse:
+    """From the ready-for-pickup email: one survey invitation per application's visit."""
+    try:
+        public_id = signing.loads(signed, salt=SURVEY_SALT, max_age=60 * 60 * 24 * 60)
+    except signing.BadSignature:
+        raise NotFound("survey_link_invalid", _("This survey link is not valid.")) from None
+    application = Application.objects.select_related("office").filter(public_id=public_id).first()
+    if application is None or application.office is None:
+        raise NotFound("survey_link_invalid", _("This survey link is not valid."))
+    service = _CASE_TO_SERVICE.get(application.case_type, ServiceType.OTHER)
+    issued = survey_invitation_create(
+        office=application.office, visit_ref=f"application:{application.pk}", service_type=service
     )
     return redirect(issued.path)

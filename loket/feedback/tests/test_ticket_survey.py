@@ -46,3 +46,16 @@ def test_status_page_links_to_the_survey_when_done(client, ticket):
 @pytest.mark.django_db
 def test_unknown_ticket_is_404(client):
     assert client.get(reverse("feedback:survey_for_ticket", args=["nope"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_ready_for_pickup_email_link_opens_one_survey(client, office_wib):
+    from loket.applications.tests.factories import ApplicationFactory
+    from loket.applications.workflow import survey_link
+
+    application = ApplicationFactory(office=office_wib)
+    link = survey_link(application)
+    path = link[link.index("/survei/") :]
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/survei/")
+    assert client.get(path[:-3] + "xyz/").status_code == 404  # tampered signature
