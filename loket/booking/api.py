@@ -41,21 +41,15 @@ from loket.booking.services import (
     request_hash_of,
     slot_find,
 )
-from loket.core.api_auth import applicant_auth
-from loket.core.errors import ApplicationError, Forbidden
-from loket.core.models import User
+from loket.core.api_auth import applicant_auth, verified_applicant
+from loket.core.errors import ApplicationError
 from loket.offices.selectors import office_get_public
 from loket.payments.billing import bill_last_failure
 
 router = Router(tags=["booking"])
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    if user.email_verified_at is None:
-        raise Forbidden("email_not_verified", _("Confirm your email address first."))
-    return user
+_user = verified_applicant
 
 
 def _payment(booking: Booking) -> dict[str, Any] | None:
