@@ -12,7 +12,7 @@ summary=()
 step() { printf '\n==== %s ====\n' "$*"; }
 
 step "ruff (lint and format)"
-if $RUN ruff check . && $RUN ruff format --check . >/dev/null; then summary+=("ruff: passed"); else summary+=("ruff: FAILED"); status=1; fi
+if $RUN ruff check . && $RUN ruff format --check .; then summary+=("ruff: passed"); else summary+=("ruff: FAILED"); status=1; fi
 
 step "mypy"
 if $RUN mypy loket config capacity_sim; then summary+=("mypy: passed"); else summary+=("mypy: FAILED"); status=1; fi

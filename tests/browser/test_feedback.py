@@ -183,8 +183,12 @@ def test_visitor_answers_the_ikm_survey_from_a_finished_ticket(page, kupang):
         office=kupang, code="biometrics", sequence=3, sop_wait_minutes=30, sop_service_minutes=5
     )
     ticket = Ticket.objects.create(
-        office=kupang, day="2026-11-25", lane=Lane.objects.get(office=kupang, prefix="A"),
-        number=7, stage=stage, status="done",
+        office=kupang,
+        day="2026-11-25",
+        lane=Lane.objects.get(office=kupang, prefix="A"),
+        number=7,
+        stage=stage,
+        status="done",
     )
     page.goto(f"/antrian/{ticket.status_token}/")
     assert_accessible(page, "finished ticket")

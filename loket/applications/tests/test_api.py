@@ -156,7 +156,10 @@ def test_bad_input_through_the_api(client, auth, settings, tmp_path):
     app_id = client.post(API, **headers).json()["id"]
     client.put(f"{API}/{app_id}/steps/1", STEP1, content_type="application/json", **headers)
     impossible = client.put(
-        f"{API}/{app_id}/steps/2", {**STEP2, "birth_date": "1990-02-30"}, content_type="application/json", **headers
+        f"{API}/{app_id}/steps/2",
+        {**STEP2, "birth_date": "1990-02-30"},
+        content_type="application/json",
+        **headers,
     )
     assert impossible.status_code == 422 and "birth_date" in impossible.json()["error"]["fields"]
     big = io.BytesIO(b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"\n%%EOF\n")

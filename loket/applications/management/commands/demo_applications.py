@@ -15,5 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for office in Office.objects.filter(code__in=["KPG", "CLP", "TUL"]):
             for book_type in (BookType.NON_ELECTRONIC, BookType.ELECTRONIC):
-                BlankStock.objects.get_or_create(office=office, book_type=book_type, defaults={"quantity": 200})
+                BlankStock.objects.get_or_create(
+                    office=office, book_type=book_type, defaults={"quantity": 200}
+                )
         self.stdout.write("Demo workflow: blank stock set")
