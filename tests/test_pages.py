@@ -12,6 +12,10 @@ class TestLanguage:
         assert '<html lang="id">' in body
         assert "Layanan paspor kantor imigrasi" in body
 
+    def test_browser_language_does_not_override_indonesian(self, client):
+        body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+        assert '<html lang="id">' in body
+
     def test_english_on_request(self, client):
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
         body = client.get("/").content.decode()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 from loket.core.audit import current_ip
 from loket.core.errors import ApplicationError
@@ -33,3 +36,21 @@ class ApplicationErrorMiddleware:
         if isinstance(exception, ApplicationError):
             return render(request, "core/error.html", {"error": exception}, status=exception.status)
         return None
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the visitor chose otherwise.
+
+    Pages follow the language switch (its cookie) and otherwise Indonesian, whatever the
+    browser's Accept-Language says: many Indonesian phones are set to English. The REST
+    API follows Accept-Language, as a mobile app expects.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -112,7 +112,7 @@ class TestPlanner:
     ):
         office = recorded_small["office"]
         client.force_login(head)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages are checked in English
+        client.cookies["django_language"] = "en"  # the messages are checked in English
         page = client.get(url(office, **PERIOD))
         data = form_data(page, action="compare", **changes)
         if "a-steady_state" in changes:
