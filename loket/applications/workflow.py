@@ -30,6 +30,7 @@ from loket.applications.choices import (
     BapStatus,
     BapTrigger,
     CaseType,
+    Channel,
     RiskFlag,
     ServiceClass,
 )
@@ -63,6 +64,9 @@ _SUP = frozenset(SUPERVISOR_ROLES)
 # from -> {to -> roles that may make that move} (style.md rule 4). Drafts and the
 # applicant's own cancel stay with the wizard (services.application_cancel).
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    # Officer-assisted entry at the office: the originals are checked at the counter, so
+    # a complete assisted draft arrives without scans (guard: _guard_assisted_draft).
+    S.DRAFT: {S.DOCUMENT_CHECK: frozenset({Role.FRONT_DESK})},
     S.SUBMITTED: {
         S.PAID: frozenset({SYSTEM, Role.FRONT_DESK}),
         S.DOCUMENT_CHECK: frozenset({Role.FRONT_DESK}),
@@ -175,7 +179,27 @@ def _guard_resume(application: Application, to: str) -> None:
         )
 
 
+def _guard_assisted_draft(application: Application, to: str) -> None:
+    from loket.applications.services import application_problems
+
+    if application.channel != Channel.ASSISTED:
+        raise ApplicationError(
+            "not_submitted",
+            _("The applicant has not submitted this application yet."),
+            status=409,
+        )
+    problems = {k: v for k, v in application_problems(application).items() if k != "documents"}
+    if problems:
+        raise ApplicationError(
+            "application_incomplete",
+            _("The assisted entry is not complete yet; finish its data first."),
+            fields={k: " ".join(v) for k, v in problems.items()},
+            status=409,
+        )
+
+
 _GUARDS: dict[tuple[str, str], Callable[[Application, str], None]] = {
+    (S.DRAFT, S.DOCUMENT_CHECK): _guard_assisted_draft,
     (S.ADJUDICATION, S.PRINTING): _guard_paid,
     **{(S.BAP, to): _guard_bap_decided for to in TRANSITIONS[S.BAP]},
     **{(S.POSTPONED, to): _guard_resume for to in TRANSITIONS[S.POSTPONED]},

@@ -14,7 +14,9 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loket.applications.choices import ApplicationStatus, Channel
 from loket.applications.models import Application
+from loket.applications.workflow import application_arrive
 from loket.booking.models import Booking
 from loket.booking.selectors import booking_get_for_check_in
 from loket.booking.services import booking_check_in
@@ -235,6 +237,73 @@ def ticket_issue(
     return ticket
 
 
+#: Set on a ticket (not saved) when its application's workflow did not start at check-in.
+ARRIVAL_NOTICE_ATTR = "arrival_notice"
+
+
+def arrival_notice(ticket: Ticket) -> str:
+    """Why the application linked to this ticket was not moved to the document check at
+    check-in, for the officer to read ("" when it was, or when nothing was to be done)."""
+    return str(getattr(ticket, ARRIVAL_NOTICE_ATTR, ""))
+
+
+def _start_workflow(
+    *,
+    ticket: Ticket,
+    application: Application | None,
+    actor: User,
+    paid_at: dt.datetime | None = None,
+) -> Ticket:
+    """An officer checked the visitor in: the application goes to the document check.
+
+    Decision (issue #6): the ticket is the visitor's place in the hall and is always
+    kept. When the workflow refuses the arrival (same-day service after the cut-off or
+    on a day off, percepatan for a case that cannot have it, an officer without the
+    front-desk role), the application stays where it was, the refusal is recorded in
+    the audit log and handed back on the ticket (`arrival_notice`) so the officer sees
+    it and can start the step on the application's screen with another service class.
+    Submitted or paid applications arrive, and complete officer-assisted entries (their
+    originals are checked at the counter, so they have no scans); one already at the
+    office (back after a postponement) is resumed on its own screen. Pickup visits
+    start nothing.
+    """
+    if application is None or ticket.lane.service_class == ServiceClass.PICKUP:
+        return ticket
+    arriving = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.PAID) or (
+        application.status == ApplicationStatus.DRAFT and application.channel == Channel.ASSISTED
+    )
+    if not arriving:
+        return ticket
+    try:
+        application_arrive(
+            application=application,
+            actor=actor,
+            service_class=ticket.lane.service_class,
+            priority_category=ticket.priority_category,
+            paid_at=paid_at,
+        )
+    except ApplicationError as error:
+        application.refresh_from_db()
+        setattr(
+            ticket,
+            ARRIVAL_NOTICE_ATTR,
+            _(
+                "Ticket %(number)s issued, but the application was not moved to the "
+                "document check: %(reason)s"
+            )
+            % {"number": ticket.display_number, "reason": error.message},
+        )
+        audit_record(
+            actor=actor,
+            action="queue.arrival_refused",
+            target=ticket,
+            office_code=ticket.office.code,
+            changes={"code": error.code, "lane": ticket.lane.prefix},
+            reason=error.message,
+        )
+    return ticket
+
+
 def walk_in_register(
     *,
     actor: User,
@@ -253,9 +322,11 @@ def walk_in_register(
     with transaction.atomic():
         if lane.service_class != ServiceClass.PICKUP:
             _take_walk_in_place(office, _local_day(office), category)
-        return ticket_issue(
+        ticket = ticket_issue(
             office=office, lane=lane, actor=actor, application=application, **details
         )
+    # After the ticket's transaction: a refused arrival never takes the ticket with it.
+    return _start_workflow(ticket=ticket, application=application, actor=actor)
 
 
 def counter_open(*, officer: User, counter: Counter) -> CounterSession:
@@ -638,6 +709,14 @@ def booking_check_in_ticket(*, office: Office, code: str, actor: User | None) ->
         .first()
     )
     if existing is not None:
+        # Checked in at the kiosk earlier and now at the front desk: start the workflow.
+        if actor is not None:
+            _start_workflow(
+                ticket=existing,
+                application=existing.application,
+                actor=actor,
+                paid_at=booking.confirmed_at,
+            )
         return existing
     application = booking.application
     priority = _derived_priority(application, office)
@@ -659,7 +738,7 @@ def booking_check_in_ticket(*, office: Office, code: str, actor: User | None) ->
     try:
         with transaction.atomic():
             booking_check_in(booking=booking, actor=actor)
-            return ticket_issue(
+            ticket = ticket_issue(
                 office=office,
                 lane=lane,
                 actor=actor,
@@ -674,6 +753,13 @@ def booking_check_in_ticket(*, office: Office, code: str, actor: User | None) ->
     except IntegrityError:
         # The same code checked in at two kiosks at once: the other one won.
         return Ticket.objects.get(office=office, day=day, booking_code=booking.code)
+    if actor is None:
+        # The kiosk: no officer has seen the visitor; the front desk starts the workflow
+        # (typing the code again, or on the application's screen).
+        return ticket
+    return _start_workflow(
+        ticket=ticket, application=application, actor=actor, paid_at=booking.confirmed_at
+    )
 
 
 SUPERVISOR_ROLES = [Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE]

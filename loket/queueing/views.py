@@ -39,6 +39,7 @@ from loket.queueing.services import (
     COUNTER_ROLES,
     FRONT_DESK_ROLES,
     SUPERVISOR_ROLES,
+    arrival_notice,
     booking_check_in_ticket,
     call_next,
     counter_close,
@@ -56,6 +57,13 @@ from loket.queueing.services import (
     ticket_transfer,
     walk_in_register,
 )
+
+
+def _warn_arrival(request: HttpRequest, ticket: Ticket) -> None:
+    """The ticket is issued; say so when the application's workflow did not start."""
+    notice = arrival_notice(ticket)
+    if notice:
+        messages.warning(request, notice)
 
 
 def qr_svg(data: str) -> str:
@@ -82,6 +90,7 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as error:
             apply_error(checkin_form, error)
         else:
+            _warn_arrival(request, ticket)
             return redirect("queueing:ticket_print", ticket_id=ticket.pk)
     form = WalkInForm(
         request.POST if request.POST.get("form") == "walk_in" else None, office=office
@@ -97,6 +106,7 @@ def front_desk(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request, _("Ticket %(number)s issued.") % {"number": ticket.display_number}
             )
+            _warn_arrival(request, ticket)
             return redirect("queueing:ticket_print", ticket_id=ticket.pk)
     overview = supervisor_overview(office)
     template = (

@@ -22,7 +22,12 @@ from loket.core.errors import ApplicationError, NotFound
 from loket.core.forms import apply_error
 from loket.offices.selectors import office_get_for_staff, office_require_role
 from loket.queueing.forms import WalkInForm
-from loket.queueing.services import FRONT_DESK_ROLES, queue_setup, walk_in_register
+from loket.queueing.services import (
+    FRONT_DESK_ROLES,
+    arrival_notice,
+    queue_setup,
+    walk_in_register,
+)
 
 STEPS = [(1, gettext_lazy("Case")), (2, gettext_lazy("Personal data")), (3, gettext_lazy("Ticket"))]
 
@@ -121,6 +126,8 @@ def assisted_ticket(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(
                 request, _("Ticket %(number)s issued.") % {"number": ticket.display_number}
             )
+            if arrival_notice(ticket):
+                messages.warning(request, arrival_notice(ticket))
             return redirect("queueing:ticket_print", ticket_id=ticket.pk)
     return render(
         request,

@@ -137,6 +137,8 @@ def _prepare(application, source, to):
     """Satisfy the guards of an allowed move so that only the map is under test."""
     application.status = source
     application.paid_at = timezone.now()
+    if source == S.DRAFT:
+        application.channel = "assisted"
     if source == S.POSTPONED:
         application.outcome = {"resume_to": to}
     application.save()
