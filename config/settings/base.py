@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "loket.feedback",
     "loket.reports",
     "loket.planning",
+    "loket.pickup",
 ]
 
 MIDDLEWARE = [
