@@ -337,3 +337,16 @@ def test_sweep_leaves_a_handed_over_passport_alone(application, officer, time_ma
     )
     time_machine.move_to("2025-04-11 08:00 +07:00", tick=False)
     assert sweep.applications_sweep().cancelled == 0
+
+
+def test_release_command_is_idempotent(application):
+    from django.core.management import call_command
+
+    choice = _drive_thru(application)
+    type(application).objects.filter(pk=application.pk).update(status=ApplicationStatus.CANCELLED)
+    out = io.StringIO()
+    call_command("release_cancelled_pickups", stdout=out)
+    call_command("release_cancelled_pickups", stdout=out)
+    assert out.getvalue().split() == ["released", "1", "released", "0"]
+    choice.slot.refresh_from_db()
+    assert choice.slot.used == 0
