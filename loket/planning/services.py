@@ -52,6 +52,14 @@ MAX_COUNTERS = 50
 MAX_ARRIVALS_PER_HOUR = 500.0
 STAFFING_REPLICATIONS = 3
 STAFFING_MAX_RUNS = 30
+# The per-hour refinement has its own budget on top of the whole-day search.
+STAFFING_HOURLY_MAX_RUNS = 40
+# Per-hour start: enough counters for this share of busy time at the hour's offered load.
+STAFFING_START_UTILISATION = 0.8
+# The per-hour answer is confirmed on independent days (another seed, more of them),
+# since lowering one stage-hour at a time fits the search's own few days.
+STAFFING_CONFIRM_REPLICATIONS = 10
+STAFFING_CONFIRM_RESERVE = 8
 # Booked applicants come within their booked hour (offset after the hour starts).
 BOOKED_OFFSET_MEAN = 25.0
 BOOKED_OFFSET_SD = 15.0
@@ -396,7 +404,11 @@ def _meets(
 
 
 def staffing_search(
-    *, plan: dict[str, Any], target_p90: float, max_runs: int = STAFFING_MAX_RUNS
+    *,
+    plan: dict[str, Any],
+    target_p90: float,
+    max_runs: int = STAFFING_MAX_RUNS,
+    seed: int = UI_SEED,
 ) -> StaffingResult:
     """Fewest counters per stage, constant all day, so that each lane's p90 total wait
     is at most ``target_p90`` minutes.
@@ -426,7 +438,7 @@ def staffing_search(
         runs += 1
         for stage in plan["stages"]:
             stage["counters"] = [candidate[stage["code"]]]
-        results = scenario_run(plan=plan, replications=STAFFING_REPLICATIONS)
+        results = scenario_run(plan=plan, replications=STAFFING_REPLICATIONS, seed=seed)
         met, worst = _meets(results, plan, target_p90)
         steps.append(StaffingStep(counters=dict(candidate), worst_p90=worst, met=met))
         return met, results
@@ -460,6 +472,246 @@ def staffing_search(
         steps=tuple(steps),
         results=best_results,
     )
+
+
+@dataclass(frozen=True)
+class HourlyStaffingStep:
+    schedule: dict[str, tuple[int, ...]]
+    worst_p90: float | None
+    met: bool
+    confirm: bool = False
+
+
+@dataclass(frozen=True)
+class HourlyStaffingResult:
+    """The fewest counters per stage and opening hour found for the target.
+
+    ``schedule[stage][h]`` is the number of counters open in opening hour ``h``;
+    ``hours`` labels the hours (their start, e.g. ``"08:00"``); ``counter_hours`` and
+    ``whole_day_counter_hours`` total the counter time of this schedule and of the
+    whole-day answer it started from.
+    """
+
+    target: float
+    schedule: dict[str, tuple[int, ...]]
+    hours: tuple[str, ...]
+    met: bool
+    runs: int
+    max_runs: int
+    steps: tuple[HourlyStaffingStep, ...]
+    results: dict[str, Any]
+    counter_hours: int
+    whole_day_counter_hours: int
+
+
+def _hour_labels(plan: dict[str, Any]) -> tuple[str, ...]:
+    hours = _hours(float(plan["closing"]))
+    try:
+        start_h, start_m = (int(part) for part in str(plan.get("opens", "")).split(":")[:2])
+    except ValueError:
+        return tuple(str(h + 1) for h in range(hours))
+    return tuple(f"{(start_h + h) % 24:02d}:{start_m:02d}" for h in range(hours))
+
+
+def _hourly_load(plan: dict[str, Any], code: str, mean: float) -> list[float]:
+    """Offered load (busy counters) at stage ``code`` in each opening hour."""
+    hours = _hours(float(plan["closing"]))
+    load = [0.0] * hours
+    for lane in plan["lanes"]:
+        arrivals = [float(a) for a in lane["arrivals"]]
+        if len(arrivals) != hours:
+            arrivals = [sum(arrivals) / max(1, len(arrivals))] * hours
+        share = _visit_share(lane, code)
+        for h, rate in enumerate(arrivals):
+            load[h] += rate / 60 * share * mean
+    return load
+
+
+def staffing_by_hour(
+    *,
+    plan: dict[str, Any],
+    target_p90: float,
+    whole_day: StaffingResult,
+    max_runs: int = STAFFING_HOURLY_MAX_RUNS,
+    seed: int = UI_SEED,
+) -> HourlyStaffingResult:
+    """Fewest counters per stage and opening hour so that each lane's p90 total wait
+    is at most ``target_p90`` minutes, refining the whole-day answer ``whole_day``.
+
+    The whole-day counters ``C`` (constant all day) meet the target, so every hour
+    stays at or below ``C`` and the search can always fall back to them:
+
+    1. start from the counters each hour's offered load needs at
+       ``STAFFING_START_UTILISATION`` (at least 1, at most ``C``);
+    2. while the target fails, add a counter where the queue builds: at the stage
+       with the longest hourly queue, the first hour whose queue reaches half its
+       peak; if the budget runs out first, fall back to ``C`` all day;
+    3. lower one stage-hour at a time, the one with the most spare counters first,
+       keeping each step only if the target still holds, until no stage-hour can go
+       lower or the budget (less ``STAFFING_CONFIRM_RESERVE`` runs) is spent;
+    4. confirm the schedule on ``STAFFING_CONFIRM_REPLICATIONS`` independent days
+       (seed + 1), raising where the queue builds while it fails there (if ``C``
+       itself misses the target on those days, the schedule need only do no worse
+       than ``C`` there); a schedule that cannot be confirmed within the budget
+       gives way to ``C`` all day.
+
+    Search runs simulate ``STAFFING_REPLICATIONS`` office days from ``seed``, all
+    runs with the UI event cap, at most ``max_runs`` runs in all, so the answer is
+    the same for the same plan and seed. ``results`` are the confirming run's.
+    """
+    plan = copy.deepcopy(plan)
+    plan["steady_state"] = False
+    hours = _hours(float(plan["closing"]))
+    codes = [stage["code"] for stage in plan["stages"]]
+    ceiling = {code: whole_day.counters[code] for code in codes}
+    whole_day_schedule = {code: (ceiling[code],) * hours for code in codes}
+    whole_day_hours = sum(ceiling.values()) * hours
+
+    def result(
+        schedule: dict[str, tuple[int, ...]], met: bool, results: dict[str, Any]
+    ) -> HourlyStaffingResult:
+        return HourlyStaffingResult(
+            target=target_p90,
+            schedule=schedule,
+            hours=_hour_labels(plan),
+            met=met,
+            runs=runs,
+            max_runs=max_runs,
+            steps=tuple(steps),
+            results=results,
+            counter_hours=sum(sum(row) for row in schedule.values()),
+            whole_day_counter_hours=whole_day_hours,
+        )
+
+    runs = 0
+    steps: list[HourlyStaffingStep] = []
+    if not whole_day.met:
+        # Nothing known to meet the target to refine from.
+        return result(whole_day_schedule, False, whole_day.results)
+
+    def attempt(
+        schedule: dict[str, list[int]], *, confirm: bool = False
+    ) -> tuple[bool, dict[str, Any]]:
+        nonlocal runs
+        runs += 1
+        for stage in plan["stages"]:
+            stage["counters"] = list(schedule[stage["code"]])
+        results = scenario_run(
+            plan=plan,
+            replications=STAFFING_CONFIRM_REPLICATIONS if confirm else STAFFING_REPLICATIONS,
+            seed=seed + 1 if confirm else seed,
+        )
+        met, worst = _meets(results, plan, target_p90)
+        if confirm and baseline and not met:
+            # The whole-day answer misses the target on these days too: ask no more.
+            met = _no_worse(results, baseline, plan, target_p90)
+        frozen = {code: tuple(row) for code, row in schedule.items()}
+        steps.append(HourlyStaffingStep(schedule=frozen, worst_p90=worst, met=met, confirm=confirm))
+        return met, results
+
+    need: dict[str, list[float]] = {}
+    for stage in plan["stages"]:
+        load = _hourly_load(plan, stage["code"], float(stage["mean"]))
+        need[stage["code"]] = [x / STAFFING_START_UTILISATION for x in load]
+    current = {
+        code: [max(1, min(ceiling[code], math.ceil(x))) for x in need[code]] for code in codes
+    }
+    search_runs = max(0, max_runs - STAFFING_CONFIRM_RESERVE)
+    baseline: dict[str, Any] = {}  # the whole-day answer on the confirming days
+
+    def raise_until_met(*, confirm: bool, limit: int) -> tuple[bool, dict[str, Any]]:
+        """Add counters where the queue builds until the target holds."""
+        met, results = attempt(current, confirm=confirm)
+        while not met and runs < limit:
+            cell = _where_queue_builds(results, current, ceiling)
+            if cell is None:
+                break
+            code, hour = cell
+            current[code][hour] += 1
+            met, results = attempt(current, confirm=confirm)
+        return met, results
+
+    # 1-2: a schedule that meets the target, raising where the queue builds.
+    met = runs < search_runs and raise_until_met(confirm=False, limit=search_runs)[0]
+    if not met:
+        current = {code: list(row) for code, row in whole_day_schedule.items()}
+
+    # 3: lower the stage-hours with the most spare counters first.
+    settled: set[tuple[str, int]] = set()
+    while runs < search_runs:
+        cells = [
+            (current[code][h] - need[code][h], -i, -h, code, h)
+            for i, code in enumerate(codes)
+            for h in range(hours)
+            if current[code][h] > 1 and (code, h) not in settled
+        ]
+        if not cells:
+            break
+        *_, code, hour = max(cells)
+        trial = {c: list(row) for c, row in current.items()}
+        trial[code][hour] -= 1
+        if attempt(trial)[0]:
+            current = trial
+        else:
+            settled.add((code, hour))
+
+    # 4: confirm on independent days; raise where the queue builds if it fails there.
+    if current == {code: list(row) for code, row in whole_day_schedule.items()}:
+        return result(whole_day_schedule, True, whole_day.results)
+    saved = current
+    current = {code: list(row) for code, row in whole_day_schedule.items()}
+    whole_day_ok, whole_day_days = attempt(current, confirm=True)
+    if not whole_day_ok:
+        baseline.update(whole_day_days)
+    current = saved
+    met, results = raise_until_met(confirm=True, limit=max_runs)
+    if not met:
+        return result(whole_day_schedule, True, whole_day.results)
+    return result({code: tuple(row) for code, row in current.items()}, True, results)
+
+
+def _no_worse(
+    results: dict[str, Any], baseline: dict[str, Any], plan: dict[str, Any], target: float
+) -> bool:
+    """No lane waits longer (p90 above the target and above ``baseline``'s) or leaves
+    more unserved (beyond ``baseline``'s plus ``_meets``' allowance) than ``baseline``."""
+    last_hour = {lane["prefix"]: float(lane["arrivals"][-1]) for lane in plan["lanes"]}
+    for name, lane in results["lanes"].items():
+        tickets = lane["tickets"]["mean"] or 0.0
+        if tickets <= 0:
+            continue
+        base = baseline["lanes"][name]
+        p90, base_p90 = lane["wait_total_p90"]["mean"], base["wait_total_p90"]["mean"]
+        if p90 is not None and p90 > max(target, base_p90 or 0.0):
+            return False
+        allowed = max(1.0, 0.03 * tickets, last_hour.get(name, 0.0) / 4)
+        if (lane["not_served"]["mean"] or 0.0) > allowed + (base["not_served"]["mean"] or 0.0):
+            return False
+    return True
+
+
+def _where_queue_builds(
+    results: dict[str, Any], schedule: dict[str, list[int]], ceiling: dict[str, int]
+) -> tuple[str, int] | None:
+    """The stage-hour to add a counter to: at the stage with the longest hourly queue
+    that can still grow, the first hour whose queue reaches half that stage's peak."""
+    best: tuple[float, str, list[float]] | None = None
+    for code, row in schedule.items():
+        by_hour = [(q.get("mean") or 0.0) for q in results["stages"][code]["queue_by_hour"]]
+        open_hours = [h for h in range(len(row)) if row[h] < ceiling[code]]
+        if not open_hours or not by_hour:
+            continue
+        peak = max(by_hour[h] for h in open_hours)
+        if best is None or peak > best[0]:
+            best = (peak, code, by_hour)
+    if best is None:
+        return None
+    peak, code, by_hour = best
+    row = schedule[code]
+    for h in range(len(row)):
+        if row[h] < ceiling[code] and by_hour[h] >= peak / 2:
+            return code, h
+    return None
 
 
 def _visit_share(lane: dict[str, Any], code: str) -> float:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from loket.planning.services import (
     scenario_delete,
     scenario_run,
     scenario_save,
+    staffing_by_hour,
     staffing_search,
 )
 
@@ -94,12 +95,16 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
         else:
             plans[slot], cached[slot] = base(default_name), None
 
-    data = request.POST if request.method == "POST" else None
+    data: QueryDict | None = request.POST if request.method == "POST" else None
     action = data.get("action", "") if data is not None else ""
+    loaded_hourly = False
+    if data is not None and action == "staffing_to_b":
+        data, loaded_hourly = _hourly_into_b(data, plans["b"])
     forms = {slot: ScenarioForm(data, plan=plans[slot], prefix=slot) for slot in SLOTS}
     staffing_form = StaffingForm(data if action == "staffing" else None)
     results: dict[str, dict[str, Any]] = {}
     staffing = None
+    hourly = None
     status = 200
 
     if data is not None:
@@ -129,11 +134,21 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(f"{request.path}?{urlencode(query)}")
         elif action == "staffing" and staffing_form.is_valid() and forms["a"].is_valid():
             try:
-                staffing = staffing_search(
-                    plan=forms["a"].plan, target_p90=staffing_form.cleaned_data["target_p90"]
+                target = staffing_form.cleaned_data["target_p90"]
+                staffing = staffing_search(plan=forms["a"].plan, target_p90=target)
+                hourly = staffing_by_hour(
+                    plan=forms["a"].plan, target_p90=target, whole_day=staffing
                 )
             except ApplicationError as error:
                 apply_error(forms["a"], error)
+        elif action == "staffing_to_b" and loaded_hourly and forms["b"].is_valid():
+            messages.success(
+                request,
+                _(
+                    "Scenario B now has the counters per hour from the staffing helper; "
+                    "run and compare to see their effect."
+                ),
+            )
         if any(form.errors for form in forms.values()) or staffing_form.errors:
             status = 400
     elif all(cached.get(slot) for slot in SLOTS):
@@ -163,6 +178,18 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
             }
             for stage in plan_a["stages"]
         ]
+    hourly_rows = None
+    if hourly is not None:
+        plan_a = forms["a"].plan
+        hourly_rows = [
+            {
+                "code": stage["code"],
+                "label": stage["label"],
+                "counters": hourly.schedule[stage["code"]],
+                "text": ", ".join(str(c) for c in hourly.schedule[stage["code"]]),
+            }
+            for stage in plan_a["stages"]
+        ]
     context = {
         "office": office,
         "calibration_form": calibration_form,
@@ -172,6 +199,9 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
         "staffing_form": staffing_form,
         "staffing": staffing,
         "staffing_rows": staffing_rows,
+        "hourly": hourly,
+        "hourly_rows": hourly_rows,
+        "hourly_loaded": loaded_hourly,
         "compared": compared,
         "saved": scenarios_for_office(user=user, office=office),
         "period_query": urlencode(period),
@@ -179,6 +209,21 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
         "replications": UI_REPLICATIONS,
     }
     return render(request, "planning/planner.html", context, status=status)
+
+
+def _hourly_into_b(data: QueryDict, plan_b: dict[str, Any]) -> tuple[QueryDict, bool]:
+    """The posted form with scenario B's counters replaced by the per-hour staffing
+    answer (posted back as ``hourly_<stage>``), as a plain office day."""
+    data = data.copy()
+    loaded = False
+    for stage in plan_b["stages"]:
+        value = data.get(f"hourly_{stage['code']}")
+        if value:
+            data[f"b-counters_{stage['code']}"] = value
+            loaded = True
+    if loaded:
+        data.pop("b-steady_state", None)
+    return data, loaded
 
 
 def plans_name(forms: dict[str, ScenarioForm], slot: str) -> str:

@@ -180,3 +180,38 @@ class TestPlanner:
         bad = client.post(url(office, **PERIOD), {**data, "target_p90": "-3"})
         assert bad.status_code == 400
         assert "target_p90" in bad.context["staffing_form"].errors
+
+    def test_staffing_per_hour_and_load_into_b(self, client, head, recorded_small):
+        office = recorded_small["office"]
+        client.force_login(head)
+        page = client.get(url(office, **PERIOD))
+        data = form_data(page, action="staffing", target_p90="20")
+        response = client.post(url(office, **PERIOD), data)
+        assert response.status_code == 200
+        whole_day, hourly = response.context["staffing"], response.context["hourly"]
+        assert hourly.met and hourly.runs <= hourly.max_runs
+        hours = len(hourly.hours)
+        assert hours == 7  # 08:00-15:00
+        for code, row in hourly.schedule.items():
+            assert len(row) == hours
+            assert all(1 <= c <= whole_day.counters[code] for c in row)
+        assert hourly.counter_hours <= hourly.whole_day_counter_hours
+        html = response.content.decode()
+        table = re.search(r'<table data-testid="staffing-hourly">(.*?)</table>', html, re.S)
+        assert table is not None
+        assert "<caption>" in table.group(1)
+        assert table.group(1).count('<th scope="col"') == hours + 1
+        assert table.group(1).count('<th scope="row"') == len(hourly.schedule)
+        assert 'data-testid="needed"' in html  # the whole-day answer stays
+        assert 'id="staffing-to-b"' in html
+
+        # The button posts the page's form with the schedule as hidden fields.
+        hidden = dict(re.findall(r'name="(hourly_\w+)" value="([^"]*)"', html))
+        assert set(hidden) == {f"hourly_{code}" for code in hourly.schedule}
+        loaded = client.post(url(office, **PERIOD), {**data, **hidden, "action": "staffing_to_b"})
+        assert loaded.status_code == 200
+        form_b = dict(loaded.context["forms"])["B"]
+        for code, row in hourly.schedule.items():
+            assert form_b[f"counters_{code}"].value() == ", ".join(map(str, row))
+        assert {s["code"]: tuple(s["counters"]) for s in form_b.plan["stages"]} == hourly.schedule
+        assert loaded.context["hourly_loaded"]
