@@ -80,6 +80,15 @@ def application_bill_issue(*, application: Application, actor: User) -> Bill:
     return bill
 
 
+def application_bills(application: Application) -> list[Bill]:
+    """The office bills of an application, newest first (for its receipt)."""
+    return list(
+        Bill.objects.filter(reference=f"{REFERENCE_PREFIX}{application.public_id}").order_by(
+            "-issued_at"
+        )
+    )
+
+
 @receiver(bill_paid, dispatch_uid="applications_on_bill_paid")
 def _on_bill_paid(sender: Any, bill: Bill, **kwargs: Any) -> None:
     if not bill.reference.startswith(REFERENCE_PREFIX):

@@ -19,7 +19,7 @@ from loket.applications import print_queue, workflow
 from loket.applications.choices import ApplicationStatus as S
 from loket.applications.choices import BapOutcome, BapStatus, Purpose, ServiceClass
 from loket.applications.models import Application, Bap, BlankStock
-from loket.applications.office_payment import application_bill_issue
+from loket.applications.office_payment import application_bill_issue, application_bills
 from loket.applications.requirements import group_label, requirements_for
 from loket.applications.selectors import application_get_for_staff
 from loket.applications.sop import stage_clock
@@ -176,6 +176,31 @@ def application_work(request: HttpRequest, public_id: str) -> HttpResponse:
         "BAP": {s.name: s.value for s in BapStatus},
     }
     return render(request, "applications/staff/work.html", context)
+
+
+@staff_required
+def payment_receipt(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The office payment receipt: billing code, amount and fee lines, and the NTPN (the
+    state's proof of payment) once the gateway has reported it paid."""
+    user = request_user(request)
+    application = application_get_for_staff(user=user, public_id=public_id)
+    bills = application_bills(application)
+    if not bills:
+        raise ApplicationError(
+            "bill_missing", _("No billing code has been issued for this application."), status=404
+        )
+    audit_personal_data_view(
+        actor=user,
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("full_name", "payment"),
+        purpose="payment receipt",
+    )
+    return render(
+        request,
+        "applications/staff/receipt.html",
+        {"application": application, "bill": bills[0], "older": bills[1:]},
+    )
 
 
 @staff_required

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("staf/permohonan/<str:public_id>/", office_views.application_work, name="staff_work"),
     path(
+        "staf/permohonan/<str:public_id>/kuitansi/",
+        office_views.payment_receipt,
+        name="staff_receipt",
+    ),
+    path(
         "staf/permohonan/<str:public_id>/bap.pdf", office_views.bap_pdf_view, name="staff_bap_pdf"
     ),
     path(

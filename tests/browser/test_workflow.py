@@ -124,6 +124,10 @@ def test_four_applicants_to_ready_for_pickup(browser, live_server, desk):
         page.locator("#issue-bill").click()
         bill = Bill.objects.get(reference=f"application:{desk['lost'].public_id}")
         bill_mark_paid(billing_code=bill.billing_code, amount=bill.amount, ntpn="WF0000000000001")
+        page = work("front.desk", "lost")
+        page.locator("#receipt").click()
+        assert page.get_by_test_id("ntpn").inner_text() == "WF0000000000001"
+        accessible(page, "receipt")
         for key, expected in (
             ("percepatan", "percepatan"),
             ("regular", "regular"),

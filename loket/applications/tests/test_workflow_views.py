@@ -85,3 +85,29 @@ def test_office_queue_prints_next(client, office, make_staff):
     application.refresh_from_db()
     assert application.status == S.QC
     assert BlankStock.objects.get(office=office).quantity == 2
+
+
+def test_payment_receipt_shows_billing_code_then_ntpn(client, office, make_staff):
+    from loket.payments.billing import bill_mark_paid
+    from loket.payments.models import Bill
+
+    desk = make_staff(Role.FRONT_DESK, office)
+    application = ApplicationFactory(office=office)
+    work = reverse("applications:staff_work", args=[application.public_id])
+    receipt = reverse("applications:staff_receipt", args=[application.public_id])
+    _login(client, desk)
+    assert client.get(receipt).status_code == 404  # no bill yet
+    client.post(work, {"action": "bill"})
+    bill = Bill.objects.get(reference=f"application:{application.public_id}")
+    assert f'href="{receipt}"'.encode() in client.get(work).content
+    page = client.get(receipt).content.decode()
+    assert bill.billing_code in page and 'data-testid="ntpn"' not in page
+    assert f'data-amount="{bill.amount}"' in page
+    bill_mark_paid(billing_code=bill.billing_code, amount=bill.amount, ntpn="NTPN0000000001")
+    page = client.get(receipt).content.decode()
+    assert "NTPN0000000001" in page
+    application.refresh_from_db()
+    assert application.paid_at is not None
+    other = make_staff(Role.FRONT_DESK, OfficeFactory(code="ZZZ"))
+    _login(client, other)
+    assert client.get(receipt).status_code == 404
