@@ -157,11 +157,11 @@ class Booking(TimeStampedModel):
             # in booking_create, and the one that holds under concurrent requests.
             models.UniqueConstraint(
                 fields=["nik"],
-                condition=Q(status__in=[s.value for s in ACTIVE]),
+                condition=Q(status__in=sorted(s.value for s in ACTIVE)),
                 name="booking_one_active_per_nik",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[s.value for s in ACTIVE]) | Q(holds_place=True),
+                condition=~Q(status__in=sorted(s.value for s in ACTIVE)) | Q(holds_place=True),
                 name="booking_active_holds_place",
             ),
             models.CheckConstraint(

@@ -211,7 +211,7 @@ class PickupChoice(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["application"],
-                condition=Q(status__in=[s.value for s in ACTIVE]),
+                condition=Q(status__in=sorted(s.value for s in ACTIVE)),
                 name="pickup_one_active_per_application",
             ),
             models.CheckConstraint(
