@@ -15,6 +15,7 @@ class ApplicationStatus(models.TextChoices):
     PRINTING = "printing", _("Printing")
     QC = "qc", _("Quality control and signature")
     READY = "ready", _("Ready for pickup")
+    COLLECTED = "collected", _("Collected")
     # Side exits (brief §3 "Outcomes besides issued").
     POSTPONED = "postponed", _("Postponed (ditunda)")
     SUSPENDED = "suspended", _("Suspended (ditangguhkan)")

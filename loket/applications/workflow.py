@@ -109,7 +109,9 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         S.PRINTING: frozenset({Role.QC}),  # failed QC: print again on a new blank
     },
     # Collection belongs to pickup; uncollected after 30 days the issuance is cancelled.
-    S.READY: {S.CANCELLED: frozenset({SYSTEM})},
+    # Handing over (counter, drive-thru, courier dispatch) ends the issuance.
+    S.READY: {S.CANCELLED: frozenset({SYSTEM}), S.COLLECTED: frozenset({Role.PICKUP}) | _SUP},
+    S.COLLECTED: {},
     S.POSTPONED: {
         S.DOCUMENT_CHECK: frozenset({Role.FRONT_DESK}) | _SUP,
         S.INTERVIEW: frozenset({Role.INTERVIEWER}) | _SUP,
@@ -122,7 +124,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     S.CANCELLED: {},
 }
 
-TERMINAL = frozenset({S.SUSPENDED, S.REFUSED, S.CANCELLED})
+TERMINAL = frozenset({S.SUSPENDED, S.REFUSED, S.CANCELLED, S.COLLECTED})
 #: The completion clock runs in these states; it stops while postponed and at ready.
 SLA_RUNNING = frozenset(
     {S.DOCUMENT_CHECK, S.INTERVIEW, S.BIOMETRICS, S.BAP, S.ADJUDICATION, S.PRINTING, S.QC}

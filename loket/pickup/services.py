@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from loket.applications.choices import ApplicationStatus
 from loket.applications.models import Application
+from loket.applications.workflow import application_transition
 from loket.booking.models import CODE_ALPHABET
 from loket.core.audit import audit_record
 from loket.core.calendar import is_working_day, local_date
@@ -712,6 +713,9 @@ def pickup_handover(
                 data={"received_by": received_by, "proxy_basis": basis},
                 **extra,
             )
+            application_transition(
+                application=locked, to=ApplicationStatus.COLLECTED, actor=officer, reason="handover"
+            )
     except IntegrityError:
         raise _already_handed_over() from None
     return handover
@@ -763,6 +767,12 @@ def pickup_dispatch(*, choice: PickupChoice, officer: User, tracking_number: str
                 actor=officer,
                 tracking_number=number[:40],
                 data={"tracking_number": number[:40]},
+            )
+            application_transition(
+                application=locked,
+                to=ApplicationStatus.COLLECTED,
+                actor=officer,
+                reason="courier dispatch",
             )
     except IntegrityError:
         raise _already_handed_over() from None

@@ -322,11 +322,6 @@ def test_cancelled_issuance_frees_the_drive_thru_place(application, time_machine
     assert choice.slot.used == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="applications has no collected status: the 30-day sweep cancels a passport "
-    "already handed over (needs READY -> COLLECTED in applications.workflow)",
-)
 def test_sweep_leaves_a_handed_over_passport_alone(application, officer, time_machine):
     pickup_handover(
         application=application,
