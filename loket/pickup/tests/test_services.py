@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from loket.applications import sweep
 from loket.applications.choices import ApplicationStatus
@@ -60,9 +61,10 @@ def test_default_day_is_twenty_places_split_by_lane(office):
 
 
 def test_checklist_shown_for_every_method():
-    for method in Method.values:
-        assert checklist_for(method)
-    assert any("power of attorney" in item for item in checklist_for(Method.PROXY))
+    with translation.override("en"):
+        for method in Method.values:
+            assert checklist_for(method)
+        assert any("power of attorney" in item for item in checklist_for(Method.PROXY))
 
 
 def test_drive_thru_booking_takes_a_place_and_writes_an_event(application):
