@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("loket.queueing.urls")),
     path("", include("loket.planning.urls")),
     path("", include("loket.reports.urls")),
+    path("", include("loket.pickup.urls")),
 ]
 
 handler404 = "loket.core.views.error_404"
