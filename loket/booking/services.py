@@ -26,6 +26,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loket.applications.choices import CaseType
 from loket.applications.models import Application
@@ -49,10 +50,10 @@ from loket.booking.models import (
     SlotCapacity,
 )
 from loket.booking.selectors import availability_invalidate, release_rule_of, session_start
-from loket.core.audit import audit_record
 from loket.core.calendar import days_off, is_working_day, local_date
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.core.state import StatusFlow
 from loket.notifications.choices import Channel
 from loket.notifications.services import notification_enqueue
 from loket.offices.choices import QuotaCategory
@@ -260,66 +261,20 @@ def booking_replay(*, account: User, key: str, request_hash: str) -> Booking | N
 # --- events -------------------------------------------------------------------------------
 
 
-def _event(
-    booking: Booking,
-    *,
-    kind: str,
-    before: str,
-    actor: User | None,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    BookingEvent.objects.create(
-        booking=booking,
-        kind=kind,
-        from_status=before,
-        to_status=booking.status,
-        actor=actor if actor is not None and actor.pk else None,
-        reason=reason[:200],
-        data=data or {},
-    )
-    audit_record(
-        actor=actor,
-        action=f"booking.{kind}",
-        target=booking,
-        office_code=booking.office.code,
-        changes={"status": [before, booking.status], **(data or {})},
-        reason=reason,
-    )
-
-
-def _transition(
-    booking: Booking,
-    *,
-    to: str,
-    kind: str,
-    actor: User | None,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    **fields: Any,
-) -> Booking:
-    """Move a booking along the transition map with a conditional UPDATE on its status."""
-    before = booking.status
-    if to not in TRANSITIONS[before]:
-        raise ApplicationError(
-            "invalid_transition",
-            _("A booking that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": BookingStatus(before).label, "to": BookingStatus(to).label},
-            status=409,
-        )
-    now = timezone.now()
-    won = Booking.objects.filter(pk=booking.pk, status=before).update(
-        status=to, updated_at=now, **fields
-    )
-    if won != 1:
-        raise ApplicationError(
-            "booking_changed", _("The booking changed meanwhile; reload the page."), status=409
-        )
-    booking.status = to
-    for name, value in fields.items():
-        setattr(booking, name, value)
-    _event(booking, kind=kind, before=before, actor=actor, reason=reason, data=data)
-    return booking
+BOOKING_FLOW = StatusFlow(
+    model=Booking,
+    event_model=BookingEvent,
+    event_field="booking",
+    transitions=TRANSITIONS,
+    labels=BookingStatus,
+    audit_prefix="booking",
+    refused_code="invalid_transition",
+    refused=gettext_lazy("A booking that is “%(from)s” cannot become “%(to)s”."),
+    changed_code="booking_changed",
+    changed=gettext_lazy("The booking changed meanwhile; reload the page."),
+)
+_event = BOOKING_FLOW.record
+_transition = BOOKING_FLOW.move
 
 
 def _new_code() -> str:

@@ -23,16 +23,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from loket.applications.choices import ApplicationStatus
 from loket.applications.models import Application
 from loket.applications.workflow import application_transition
 from loket.booking.models import CODE_ALPHABET
-from loket.core.audit import audit_record
 from loket.core.calendar import is_working_day, local_date
 from loket.core.choices import SUPERVISOR_ROLES, Role
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.core.state import StatusFlow
 from loket.core.uploads import CleanUpload, upload_store
 from loket.notifications.choices import Channel
 from loket.notifications.services import notification_enqueue
@@ -95,65 +96,20 @@ def _require_ready(application: Application) -> Office:
     return application.office
 
 
-def _event(
-    choice: PickupChoice,
-    *,
-    kind: str,
-    before: str,
-    actor: User | None,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    PickupEvent.objects.create(
-        choice=choice,
-        kind=kind,
-        from_status=before,
-        to_status=choice.status,
-        actor=actor if actor is not None and actor.pk else None,
-        reason=reason[:200],
-        data=data or {},
-    )
-    audit_record(
-        actor=actor,
-        action=f"pickup.{kind}",
-        target=choice,
-        office_code=choice.office.code,
-        changes={"status": [before, choice.status], **(data or {})},
-        reason=reason,
-    )
-
-
-def _transition(
-    choice: PickupChoice,
-    *,
-    to: str,
-    kind: str,
-    actor: User | None,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    **fields: Any,
-) -> PickupChoice:
-    """Move a choice along the map with a conditional UPDATE on its status."""
-    before = choice.status
-    if to not in TRANSITIONS[before]:
-        raise ApplicationError(
-            "transition_not_allowed",
-            _("A pickup that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": S(before).label, "to": S(to).label},
-            status=409,
-        )
-    won = PickupChoice.objects.filter(pk=choice.pk, status=before).update(
-        status=to, updated_at=timezone.now(), **fields
-    )
-    if won != 1:
-        raise ApplicationError(
-            "pickup_changed", _("The pickup changed meanwhile; reload the page."), status=409
-        )
-    choice.status = to
-    for name, value in fields.items():
-        setattr(choice, name, value)
-    _event(choice, kind=kind, before=before, actor=actor, reason=reason, data=data)
-    return choice
+PICKUP_FLOW = StatusFlow(
+    model=PickupChoice,
+    event_model=PickupEvent,
+    event_field="choice",
+    transitions=TRANSITIONS,
+    labels=S,
+    audit_prefix="pickup",
+    refused_code="transition_not_allowed",
+    refused=gettext_lazy("A pickup that is “%(from)s” cannot become “%(to)s”."),
+    changed_code="pickup_changed",
+    changed=gettext_lazy("The pickup changed meanwhile; reload the page."),
+)
+_event = PICKUP_FLOW.record
+_transition = PICKUP_FLOW.move
 
 
 def _full() -> ApplicationError:
