@@ -135,3 +135,43 @@ class WalkUpForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "walk_up_%s")
         super().__init__(*args, **kwargs)
+
+
+class StorageForm(forms.Form):
+    location = forms.CharField(
+        label=_("Storage location"),
+        max_length=40,
+        help_text=_("Rack and box as on the shelf label, e.g. RAK-3/BOX-12."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "storage_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DispatchForm(forms.Form):
+    tracking_number = forms.CharField(label=_("Courier's tracking number"), max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "dispatch_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DeliveredForm(forms.Form):
+    note = forms.CharField(
+        label=_("Delivery note (who signed, from the courier's record)"),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "delivered_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DeliveryFailedForm(forms.Form):
+    reason = forms.CharField(label=_("Why the delivery failed"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "failed_%s")
+        super().__init__(*args, **kwargs)

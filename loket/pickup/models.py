@@ -279,3 +279,72 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} -> {self.receiver_name} ({self.at:%Y-%m-%d %H:%M})"
+
+
+reminder_days_validator = RegexValidator(
+    r"^\d{1,3}(,\d{1,3})*$", _("Days after ready, separated by commas, e.g. 7,14,21.")
+)
+
+
+class PickupSettings(TimeStampedModel):
+    """When an office reminds holders of uncollected passports and when it gives up.
+
+    Defaults: reminders 7, 14 and 21 days after the passport is ready; the issuance is
+    cancelled after 30 days (issue #7 §5). Offices without a row use the defaults."""
+
+    office = models.OneToOneField(
+        "offices.Office", on_delete=models.CASCADE, related_name="pickup_settings"
+    )
+    reminder_days = models.CharField(
+        _("reminders (days after ready)"),
+        max_length=60,
+        default="7,14,21",
+        validators=[reminder_days_validator],
+    )
+    cancel_after_days = models.PositiveSmallIntegerField(
+        _("cancel the issuance after (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+
+    class Meta:
+        verbose_name = _("pickup settings")
+        verbose_name_plural = _("pickup settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cancel_after_days__gte=1), name="pickup_cancel_after_min"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}: {self.reminder_days} / {self.cancel_after_days}"
+
+    @classmethod
+    def for_office(cls, office_id: int) -> PickupSettings:
+        """The office's row, or the defaults (unsaved) when it has none."""
+        return cls.objects.filter(office_id=office_id).first() or cls(office_id=office_id)
+
+    def reminder_day_list(self) -> list[int]:
+        days = {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}
+        return sorted(d for d in days if 0 < d < self.cancel_after_days)
+
+
+class PassportStorage(TimeStampedModel):
+    """Where a ready passport is kept in the office (rack and box), so the officer at the
+    counter or the drive-thru finds it at once. One row per application."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.CASCADE, related_name="pickup_storage"
+    )
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    location = models.CharField(_("storage location"), max_length=40)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("passport storage location")
+        verbose_name_plural = _("passport storage locations")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.location}"

@@ -7,17 +7,27 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from loket.applications.choices import ApplicationStatus
+from loket.applications.models import Application, ApplicationEvent
 from loket.core.calendar import local_date
 from loket.core.errors import NotFound
+from loket.notifications.models import OutboxMessage
 from loket.offices.models import Office
-from loket.pickup.choices import ACTIVE, Lane, Method
-from loket.pickup.models import DriveThruSchedule, DriveThruSlot, PickupChoice
-from loket.pickup.services import drive_thru_slots_materialise, slot_starts_at
+from loket.pickup.choices import ACTIVE, ChoiceStatus, Lane, Method
+from loket.pickup.models import (
+    DriveThruSchedule,
+    DriveThruSlot,
+    Handover,
+    PassportStorage,
+    PickupChoice,
+    PickupSettings,
+)
+from loket.pickup.services import days_since_ready, drive_thru_slots_materialise, slot_starts_at
 
 _KTP = _("Your identity card (e-KTP), the original")
 _RECEIPT = _("The payment receipt of the passport fee")
@@ -157,3 +167,146 @@ def drive_thru_today(*, office: Office) -> list[LaneBoard]:
 
 def starts_at(choice: PickupChoice) -> dt.datetime | None:
     return slot_starts_at(choice.office, choice.slot) if choice.slot else None
+
+
+def storage_location(application_id: int) -> str:
+    """Where the ready passport is kept ('' when nobody recorded it yet)."""
+    row = PassportStorage.objects.filter(application_id=application_id).first()
+    return row.location if row is not None else ""
+
+
+def courier_awaiting_dispatch(*, office: Office) -> QuerySet[PickupChoice]:
+    """Courier choices of ready passports the office has not handed to the courier yet."""
+    return (
+        PickupChoice.objects.filter(
+            office=office,
+            method=Method.COURIER,
+            status=ChoiceStatus.CHOSEN,
+            application__status=ApplicationStatus.READY,
+        )
+        .select_related("application", "partner")
+        .order_by("created_at", "id")
+    )
+
+
+def courier_in_transit(*, office: Office) -> QuerySet[PickupChoice]:
+    """Passports with the courier, delivery not confirmed yet (failed attempts included)."""
+    return (
+        PickupChoice.objects.filter(
+            office=office, method=Method.COURIER, status=ChoiceStatus.DISPATCHED
+        )
+        .select_related("application", "partner")
+        .annotate(failed_attempts=Count("events", filter=Q(events__kind="delivery_failed")))
+        .order_by("updated_at", "id")
+    )
+
+
+@dataclass
+class Uncollected:
+    application: Application
+    days: int
+    choice: PickupChoice | None
+    location: str
+    reminders_sent: int
+    cancel_in: int
+
+
+def uncollected(*, office: Office, now: dt.datetime | None = None) -> list[Uncollected]:
+    """Ready passports of the office not collected yet, longest waiting first."""
+    now = now or timezone.now()
+    rules = PickupSettings.for_office(office.pk)
+    apps = list(
+        Application.objects.filter(office=office, status=ApplicationStatus.READY).order_by(
+            "status_changed_at", "id"
+        )
+    )
+    ids = [a.pk for a in apps]
+    choices = {
+        c.application_id: c
+        for c in PickupChoice.objects.filter(application_id__in=ids, status__in=ACTIVE)
+    }
+    places = dict(
+        PassportStorage.objects.filter(application_id__in=ids).values_list(
+            "application_id", "location"
+        )
+    )
+    wanted = [
+        f"pickup-reminder:{a.public_id}:{day}" for a in apps for day in rules.reminder_day_list()
+    ]
+    sent: dict[str, int] = {}
+    for key in OutboxMessage.objects.filter(dedupe_key__in=wanted).values_list(
+        "dedupe_key", flat=True
+    ):
+        public_id = (key or "").split(":")[1]
+        sent[public_id] = sent.get(public_id, 0) + 1
+    out = []
+    for application in apps:
+        days = days_since_ready(application, now)
+        out.append(
+            Uncollected(
+                application=application,
+                days=days,
+                choice=choices.get(application.pk),
+                location=places.get(application.pk, ""),
+                reminders_sent=sent.get(str(application.public_id), 0),
+                cancel_in=max(0, rules.cancel_after_days - days),
+            )
+        )
+    return out
+
+
+# --- figures for the reports dashboard (issue #7 §6) --------------------------------------
+
+
+@dataclass
+class PickupFigures:
+    #: (date, method) -> passports that left the office that day by that channel
+    by_channel: dict[tuple[dt.date, str], int]
+    #: (date, lane) -> (places taken, places offered)
+    drive_thru_use: dict[tuple[dt.date, str], tuple[int, int]]
+    #: hours from ready to handover, one per passport handed over in the period
+    ready_to_pickup_hours: list[float]
+
+
+def pickup_figures(*, office_ids: list[int] | None, start: dt.date, end: dt.date) -> PickupFigures:
+    """Pickups by channel per day, drive-thru use against quota per lane, and the time from
+    ready to pickup, for the offices given (None: all) and dates start..end inclusive.
+
+    Days are the offices' local days for slots and UTC dates for handovers."""
+    handovers = Handover.objects.filter(at__date__gte=start, at__date__lte=end).select_related(
+        "choice"
+    )
+    slots = DriveThruSlot.objects.filter(date__gte=start, date__lte=end)
+    if office_ids is not None:
+        handovers = handovers.filter(application__office_id__in=office_ids)
+        slots = slots.filter(office_id__in=office_ids)
+    by_channel: dict[tuple[dt.date, str], int] = {}
+    ready_at = dict(
+        ApplicationEvent.objects.filter(
+            application_id__in=handovers.values("application_id"),
+            to_status=ApplicationStatus.READY,
+        )
+        .order_by("application_id", "at")
+        .values_list("application_id", "at")
+    )
+    hours: list[float] = []
+    for handover in handovers:
+        key = (handover.at.date(), handover.choice.method)
+        by_channel[key] = by_channel.get(key, 0) + 1
+        ready = ready_at.get(handover.application_id)
+        if ready is not None:
+            hours.append(round((handover.at - ready).total_seconds() / 3600, 1))
+    use: dict[tuple[dt.date, str], tuple[int, int]] = {}
+    for row in slots.values("date", "lane").annotate(taken=Sum("used"), offered=Sum("capacity")):
+        use[(row["date"], row["lane"])] = (row["taken"] or 0, row["offered"] or 0)
+    return PickupFigures(by_channel=by_channel, drive_thru_use=use, ready_to_pickup_hours=hours)
+
+
+def application_lookup(*, office: Office, query: str) -> Application:
+    """A passport of the office by application number, or by a pickup code or plate."""
+    text = query.strip()
+    with contextlib.suppress(ValueError):
+        found = Application.objects.filter(office=office, public_id=uuid.UUID(text)).first()
+        if found is not None:
+            return found
+    return choice_lookup(office=office, query=text).application

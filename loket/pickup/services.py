@@ -17,25 +17,31 @@ import datetime as dt
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loket.applications.choices import ApplicationStatus
 from loket.applications.models import Application
-from loket.applications.workflow import application_transition
+from loket.applications.workflow import application_cancel_office, application_transition
 from loket.booking.models import CODE_ALPHABET
+from loket.core.audit import audit_record
 from loket.core.calendar import is_working_day, local_date
 from loket.core.choices import SUPERVISOR_ROLES, Role
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.core.outbox import send_email
 from loket.core.state import StatusFlow
 from loket.core.uploads import CleanUpload, upload_store
 from loket.notifications.choices import Channel
+from loket.notifications.models import OutboxMessage
 from loket.notifications.services import notification_enqueue
 from loket.offices.models import Office
 from loket.offices.selectors import office_require_role
@@ -54,8 +60,10 @@ from loket.pickup.models import (
     DriveThruSchedule,
     DriveThruSlot,
     Handover,
+    PassportStorage,
     PickupChoice,
     PickupEvent,
+    PickupSettings,
 )
 
 logger = logging.getLogger("loket.pickup")
@@ -772,3 +780,164 @@ def pickups_release_cancelled() -> int:
         except ApplicationError:
             continue  # another copy got there first
     return done
+
+
+# --- storage location ---------------------------------------------------------------------
+
+#: The QC desk files the passport when it passes; pickup officers may move it.
+STORAGE_ROLES = PICKUP_ROLES | {Role.QC}
+_STORAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,39}$")
+
+
+def pickup_storage_set(
+    *, application: Application, officer: User, location: str
+) -> PassportStorage:
+    """Record where the ready passport is kept (rack/box), shown at the counter and the
+    drive-thru. Allowed while the passport is still in the office (QC or ready)."""
+    if application.office is None:
+        raise NotFound("application_not_found", _("Application not found."))
+    office_require_role(user=officer, office=application.office, roles=STORAGE_ROLES)
+    clean = " ".join(location.split()).upper()
+    if not _STORAGE.match(clean):
+        raise ApplicationError(
+            "location_invalid",
+            _("Enter the storage location as on the shelf label, e.g. RAK-3/BOX-12."),
+            fields={"location": _("Letters, digits, spaces, '.', '/' and '-', up to 40.")},
+        )
+    with transaction.atomic():
+        locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        if locked.status not in (ApplicationStatus.QC, ApplicationStatus.READY):
+            raise ApplicationError(
+                "not_in_office",
+                _("Only a passport in quality check or ready for pickup has a storage place."),
+                status=409,
+            )
+        before = PassportStorage.objects.filter(application=locked).first()
+        old = before.location if before is not None else ""
+        storage, _created = PassportStorage.objects.update_or_create(
+            application=locked,
+            defaults={"office": application.office, "location": clean, "set_by": officer},
+        )
+        audit_record(
+            actor=officer,
+            action="pickup.storage",
+            target=storage,
+            office_code=application.office.code,
+            changes={"location": [old, clean]},
+        )
+    return storage
+
+
+# --- courier: a failed delivery -----------------------------------------------------------
+
+
+def pickup_delivery_failed(*, choice: PickupChoice, officer: User, reason: str) -> PickupChoice:
+    """The courier could not deliver: recorded as an event (the choice stays dispatched
+    until the partner delivers on a later attempt)."""
+    office_require_role(user=officer, office=choice.office, roles=PICKUP_ROLES)
+    why = reason.strip()
+    if not why:
+        raise ApplicationError(
+            "reason_required",
+            _("Say why the delivery failed (from the courier's record)."),
+            fields={"reason": _("Required.")},
+        )
+    with transaction.atomic():
+        current = (
+            PickupChoice.objects.select_for_update().select_related("office").get(pk=choice.pk)
+        )
+        if current.method != Method.COURIER or current.status != S.DISPATCHED:
+            raise ApplicationError(
+                "not_dispatched",
+                _("Only a passport handed to the courier can have a failed delivery."),
+                status=409,
+            )
+        _event(current, kind="delivery_failed", before=current.status, actor=officer, reason=why)
+    choice.refresh_from_db()
+    return choice
+
+
+# --- uncollected passports ----------------------------------------------------------------
+
+
+@dataclass
+class PickupSweepResult:
+    reminded: int = 0
+    cancelled: int = 0
+    released: int = 0
+
+
+def days_since_ready(application: Application, now: dt.datetime) -> int:
+    """Whole calendar days (the office's) from ready to now."""
+    if application.office is None or application.status_changed_at is None:
+        return 0
+    ready = local_date(application.office, application.status_changed_at)
+    return (local_date(application.office, now) - ready).days
+
+
+def _remind(application: Application, *, day: int, days: int) -> bool:
+    office = application.office
+    if office is None or not application.email:
+        return False
+    base = getattr(django_settings, "LOKET_PUBLIC_URL", "").rstrip("/")
+    link = base + reverse("pickup:choose", args=[application.public_id])
+    message = send_email(
+        to=application.email,
+        subject=_("Reminder: your passport is waiting at %(office)s") % {"office": office.name},
+        body=_(
+            "Dear %(name)s,\n\nYour passport has been ready for %(days)s days at %(office)s. "
+            "Choose how to collect it (counter, drive-thru, courier or a proxy): %(url)s\n\n"
+            "A passport not collected within %(limit)s days of being ready is cancelled."
+            "\n\nLoket — passport service"
+        )
+        % {
+            "name": application.full_name,
+            "days": days,
+            "office": office.name,
+            "url": link,
+            "limit": PickupSettings.for_office(office.pk).cancel_after_days,
+        },
+        dedupe_key=f"pickup-reminder:{application.public_id}:{day}",
+        office_code=office.code,
+    )
+    return message is not None
+
+
+def pickups_sweep(*, now: dt.datetime | None = None) -> PickupSweepResult:
+    """Remind holders of uncollected passports at the office's reminder days and cancel
+    the issuance after its limit, through the applications workflow (event and audit).
+
+    Idempotent and safe when two copies run: reminders carry a dedupe key per application
+    and reminder day, and the cancellation is a guarded transition (the loser is refused)."""
+    now = now or timezone.now()
+    result = PickupSweepResult()
+    per_office: dict[int, PickupSettings] = {}
+    ready = Application.objects.filter(
+        status=ApplicationStatus.READY, office__isnull=False
+    ).select_related("office")
+    for application in ready.iterator():
+        assert application.office_id is not None
+        rules = per_office.setdefault(
+            application.office_id, PickupSettings.for_office(application.office_id)
+        )
+        days = days_since_ready(application, now)
+        if days >= rules.cancel_after_days:
+            try:
+                application_cancel_office(
+                    application=application,
+                    actor=None,
+                    reason=f"not collected within {rules.cancel_after_days} days",
+                )
+            except ApplicationError:
+                continue  # collected or cancelled meanwhile (or another sweep won)
+            result.cancelled += 1
+            continue
+        due = [d for d in rules.reminder_day_list() if d <= days]
+        if due:
+            sent_before = OutboxMessage.objects.filter(
+                dedupe_key=f"pickup-reminder:{application.public_id}:{due[-1]}"
+            ).exists()
+            if not sent_before and _remind(application, day=due[-1], days=days):
+                result.reminded += 1
+    result.released = pickups_release_cancelled()
+    return result

@@ -14,7 +14,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from loket.applications.choices import ApplicationStatus
@@ -33,21 +35,30 @@ from loket.pickup.choices import ChoiceStatus, Method, ReceivedBy
 from loket.pickup.forms import (
     ArriveForm,
     CourierForm,
+    DeliveredForm,
+    DeliveryFailedForm,
+    DispatchForm,
     DriveThruForm,
     HandoverForm,
     LookupForm,
     ProxyForm,
     RescheduleForm,
+    StorageForm,
     WalkUpForm,
 )
-from loket.pickup.models import DriveThruSlot, PickupChoice
+from loket.pickup.models import DriveThruSlot, Handover, PickupChoice, PickupSettings
 from loket.pickup.services import (
     PICKUP_ROLES,
+    days_since_ready,
     pickup_arrive,
     pickup_cancel,
     pickup_choose,
+    pickup_confirm_delivery,
+    pickup_delivery_failed,
+    pickup_dispatch,
     pickup_handover,
     pickup_reschedule,
+    pickup_storage_set,
     pickup_walk_up,
 )
 from loket.queueing.views import qr_svg
@@ -329,6 +340,7 @@ def drive_thru(request: HttpRequest, code: str) -> HttpResponse:
             "lookup_form": lookup_form,
             "found": found,
             "found_slot_starts": selectors.starts_at(found) if found else None,
+            "found_location": selectors.storage_location(found.application_id) if found else "",
             "checklist": selectors.checklist_for(found.method) if found else [],
             "arrive_form": arrive_form,
             "handover_form": handover_form,
@@ -356,4 +368,213 @@ def _audit_view(user: User, office: Office, choice: PickupChoice) -> None:
         office_code=office.code,
         fields=fields,
         purpose="drive-thru / pickup identity check",
+    )
+
+
+# --- the pickup desk: counter pickups, courier dispatch, uncollected passports ------------
+
+EVENT_LABELS = {
+    "chosen": gettext_lazy("Pickup chosen"),
+    "rescheduled": gettext_lazy("Drive-thru time changed"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "arrived": gettext_lazy("Vehicle arrived"),
+    "walk_up": gettext_lazy("Vehicle served without booking"),
+    "handed_over": gettext_lazy("Handed over"),
+    "dispatched": gettext_lazy("Handed to the courier"),
+    "delivered": gettext_lazy("Delivered"),
+    "delivery_failed": gettext_lazy("Delivery failed"),
+}
+
+
+def _desk_url(office: Office) -> str:
+    return reverse("pickup:desk", args=[office.code])
+
+
+def _passport_url(office: Office, application: Application) -> str:
+    return reverse("pickup:passport", args=[office.code, application.public_id])
+
+
+def _office_for_pickup(request: HttpRequest, code: str) -> tuple[User, Office]:
+    user = request_user(request)
+    office = office_get_for_staff(user=user, code=code)
+    office_require_role(user=user, office=office, roles=PICKUP_ROLES)
+    return user, office
+
+
+@staff_required
+@require_http_methods(["GET"])
+def desk(request: HttpRequest, code: str) -> HttpResponse:
+    """The office's pickup desk: find a passport, courier work, uncollected passports."""
+    _user, office = _office_for_pickup(request, code)
+    lookup_form = LookupForm(request.GET or None)
+    if lookup_form.is_bound and lookup_form.is_valid() and lookup_form.cleaned_data["q"]:
+        query = lookup_form.cleaned_data["q"].strip()
+        try:
+            application = selectors.application_lookup(office=office, query=query)
+        except NotFound as error:
+            lookup_form.add_error("q", error.message)
+        else:
+            return redirect(_passport_url(office, application))
+    return render(
+        request,
+        "pickup/desk.html",
+        {
+            "office": office,
+            "lookup_form": lookup_form,
+            "awaiting_dispatch": selectors.courier_awaiting_dispatch(office=office),
+            "in_transit": selectors.courier_in_transit(office=office),
+            "uncollected": selectors.uncollected(office=office),
+            "rules": PickupSettings.for_office(office.pk),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def passport(request: HttpRequest, code: str, public_id: Any) -> HttpResponse:
+    """One ready passport at the desk: where it is kept, the counter handover (holder or
+    proxy), or the courier's dispatch and delivery."""
+    user, office = _office_for_pickup(request, code)
+    application = application_get_for_staff(user=user, public_id=public_id)
+    if application.office_id != office.pk:
+        raise NotFound("application_not_found", _("Application not found."))
+    action = request.POST.get("form", "") if request.method == "POST" else ""
+    bound = request.POST if request.method == "POST" else None
+    storage_form = StorageForm(bound if action == "storage" else None)
+    handover_form = HandoverForm(
+        bound if action == "handover" else None,
+        request.FILES if action == "handover" else None,
+    )
+    dispatch_form = DispatchForm(bound if action == "dispatch" else None)
+    delivered_form = DeliveredForm(bound if action == "delivered" else None)
+    failed_form = DeliveryFailedForm(bound if action == "failed" else None)
+    choice = selectors.choice_active_for(application.pk) or selectors.choice_last_for(
+        application.pk
+    )
+    done: str | None = None
+    form: forms.Form | None = {
+        "storage": storage_form,
+        "handover": handover_form,
+        "dispatch": dispatch_form,
+        "delivered": delivered_form,
+        "failed": failed_form,
+    }.get(action)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "storage":
+                pickup_storage_set(application=application, officer=user, location=data["location"])
+                done = _("Storage location saved.")
+            elif action == "handover":
+                pickup_handover(
+                    application=application,
+                    officer=user,
+                    received_by=data["received_by"],
+                    receiver_name=data["receiver_name"],
+                    identity_checked=data["identity_checked"],
+                    proxy_kk_number=data["proxy_kk_number"],
+                    power_of_attorney=_upload(form, "power_of_attorney"),
+                )
+                done = _("Handover recorded.")
+            elif choice is None or choice.method != Method.COURIER:
+                raise ApplicationError(
+                    "not_courier", _("This pickup is not by courier."), status=409
+                )
+            elif action == "dispatch":
+                pickup_dispatch(
+                    choice=choice, officer=user, tracking_number=data["tracking_number"]
+                )
+                done = _("Dispatch recorded.")
+            elif action == "delivered":
+                pickup_confirm_delivery(choice=choice, officer=user, note=data["note"])
+                done = _("Delivery confirmed.")
+            else:
+                pickup_delivery_failed(choice=choice, officer=user, reason=data["reason"])
+                done = _("Failed delivery recorded.")
+        except NotFound:
+            raise
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_passport_url(office, application))
+    _audit_passport_view(user, office, application, choice)
+    if not handover_form.is_bound:
+        handover_form = HandoverForm(
+            initial={
+                "received_by": ReceivedBy.PROXY
+                if choice is not None and choice.method == Method.PROXY
+                else ReceivedBy.OWNER,
+                "receiver_name": (choice.proxy_name if choice is not None else "")
+                or application.full_name,
+                "proxy_kk_number": choice.proxy_kk_number if choice is not None else "",
+            }
+        )
+    location = selectors.storage_location(application.pk)
+    if not storage_form.is_bound and location:
+        storage_form = StorageForm(initial={"location": location})
+    is_ready = application.status == ApplicationStatus.READY
+    active = choice is not None and choice.status in (
+        ChoiceStatus.CHOSEN,
+        ChoiceStatus.ARRIVED,
+        ChoiceStatus.DISPATCHED,
+    )
+    method = choice.method if active and choice is not None else ""
+    return render(
+        request,
+        "pickup/passport.html",
+        {
+            "office": office,
+            "application": application,
+            "choice": choice,
+            "handover": Handover.objects.filter(application=application)
+            .select_related("officer")
+            .first(),
+            "events": [
+                (event, EVENT_LABELS.get(event.kind, event.kind))
+                for event in (choice.events.all() if choice is not None else [])
+            ],
+            "location": location,
+            "checklist": selectors.checklist_for(method or Method.COUNTER),
+            "storage_form": storage_form,
+            "handover_form": handover_form,
+            "dispatch_form": dispatch_form,
+            "delivered_form": delivered_form,
+            "failed_form": failed_form,
+            "can_store": application.status in (ApplicationStatus.QC, ApplicationStatus.READY),
+            "can_hand_over": is_ready
+            and (
+                method in ("", Method.COUNTER, Method.PROXY)
+                or (choice is not None and choice.status == ChoiceStatus.ARRIVED)
+            ),
+            "drive_thru_waiting": is_ready
+            and method == Method.DRIVE_THRU
+            and choice is not None
+            and choice.status == ChoiceStatus.CHOSEN,
+            "can_dispatch": is_ready
+            and method == Method.COURIER
+            and choice is not None
+            and choice.status == ChoiceStatus.CHOSEN,
+            "in_transit": method == Method.COURIER
+            and choice is not None
+            and choice.status == ChoiceStatus.DISPATCHED,
+            "days": days_since_ready(application, timezone.now()) if is_ready else None,
+        },
+    )
+
+
+def _audit_passport_view(
+    user: User, office: Office, application: Application, choice: PickupChoice | None
+) -> None:
+    fields = ["full_name", "nik", "kk_number"]
+    if choice is not None and choice.method == Method.PROXY:
+        fields += ["proxy_name", "proxy_nik", "proxy_kk_number"]
+    if choice is not None and choice.method == Method.COURIER:
+        fields += ["address"]
+    audit_personal_data_view(
+        actor=user,
+        subject=application,
+        office_code=office.code,
+        fields=fields,
+        purpose="pickup desk: storage, handover, courier",
     )
