@@ -29,7 +29,7 @@ from loket.applications.models import (
 from loket.core.audit import audit_record
 from loket.core.calendar import add_working_days, local_date
 from loket.core.choices import Role
-from loket.core.errors import ApplicationError
+from loket.core.errors import ApplicationError, Forbidden
 from loket.core.models import User
 from loket.offices.models import Office
 from loket.offices.selectors import office_require_role
@@ -131,6 +131,39 @@ def bap_next_role(bap: Bap) -> str | None:
     return chain[signed] if signed < len(chain) else None
 
 
+def _role_label(role: str) -> str:
+    return str(Role(role).label) if role in Role.values else role
+
+
+def _require_chain_role(
+    *, bap: Bap, actor: User, office: Office, role: str, step: int, steps: int
+) -> None:
+    """The awaited step of the chain is signed by a holder of its role at this office,
+    and by someone who has not signed this proposal already (each signature is a
+    separate check; an examiner does not approve their own report)."""
+    office_require_role(user=actor, office=office)  # another office: not found
+    try:
+        office_require_role(user=actor, office=office, roles=[role])
+    except Forbidden:
+        raise Forbidden(
+            "approval_role_required",
+            _(
+                "Step %(step)s of %(steps)s of this office's approval chain must be signed "
+                "by the %(role)s; your role at this office is not that one."
+            )
+            % {"step": step, "steps": steps, "role": _role_label(role)},
+        ) from None
+    if (
+        bap.examiner_id == actor.pk
+        or BapApproval.objects.filter(bap=bap, round=bap.round, approver=actor).exists()
+    ):
+        raise Forbidden(
+            "approval_same_person",
+            _("You have already examined or signed this BAP; step %(step)s needs another %(role)s.")
+            % {"step": step, "role": _role_label(role)},
+        )
+
+
 def bap_approve(*, bap: Bap, actor: User, approve: bool, note: str = "") -> Bap:
     """One signature of the chain, in order. A return sends the BAP back to the examiner."""
     with transaction.atomic():
@@ -145,7 +178,9 @@ def bap_approve(*, bap: Bap, actor: User, approve: bool, note: str = "") -> Bap:
         chain = approval_chain(office)
         signed = BapApproval.objects.filter(bap=bap, round=bap.round, approved=True).count()
         role = chain[signed]
-        office_require_role(user=actor, office=office, roles=[role])
+        _require_chain_role(
+            bap=bap, actor=actor, office=office, role=role, step=signed + 1, steps=len(chain)
+        )
         if not approve and not note.strip():
             raise ApplicationError(
                 "reason_required",

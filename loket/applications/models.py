@@ -27,6 +27,7 @@ from loket.applications.choices import (
     Sex,
     StandardKind,
 )
+from loket.core.choices import Role
 from loket.core.models import TimeStampedModel
 from loket.payments.choices import VALIDITY_CHOICES, BookType
 
@@ -271,7 +272,7 @@ class ApprovalChainStep(models.Model):
         "offices.Office", on_delete=models.CASCADE, related_name="approval_chain"
     )
     sequence = models.PositiveSmallIntegerField(_("order"))
-    role = models.CharField(_("role"), max_length=24)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
 
     class Meta:
         verbose_name = _("approval chain step")
@@ -296,6 +297,9 @@ class BlankStock(models.Model):
     book_type = models.CharField(_("passport type"), max_length=16, choices=BookType.choices)
     quantity = models.PositiveIntegerField(_("blanks in stock"), default=0)
     low_threshold = models.PositiveIntegerField(_("flag as low at"), default=20)
+    # How many times printing has brought the stock down to the threshold; each crossing
+    # emails the supervisors once (the dedupe key carries this number).
+    low_alerts = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("blank stock")
@@ -382,3 +386,30 @@ class BapApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bap_id} r{self.round} {self.sequence} {self.role}"
+
+
+class BiometricPhoto(models.Model):
+    """The applicant's photo taken at the biometrics step (uploaded or captured with the
+    device camera), checked by content and stored outside the web root like the scans.
+
+    The fingerprints stay with the device: only its capture reference is recorded (in
+    the event that closes the step)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="biometric_photo"
+    )
+    path = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("biometric photo")
+        verbose_name_plural = _("biometric photos")
+
+    def __str__(self) -> str:
+        return f"{_('Photo')} ({self.application_id})"

@@ -18,7 +18,7 @@ from loket.applications import bap as baps
 from loket.applications import print_queue, workflow
 from loket.applications.choices import ApplicationStatus as S
 from loket.applications.choices import BapOutcome, BapStatus, Purpose, ServiceClass
-from loket.applications.models import Application, Bap, BlankStock
+from loket.applications.models import Application, Bap, BiometricPhoto, BlankStock
 from loket.applications.office_payment import application_bill_issue, application_bills
 from loket.applications.requirements import group_label, requirements_for
 from loket.applications.selectors import application_get_for_staff
@@ -84,6 +84,8 @@ def _act(request: HttpRequest, application: Application) -> None:
             actor=user,
             fingerprint_ref=post.get("fingerprint_ref", ""),
             photo_ref=post.get("photo_ref", ""),
+            photo=request.FILES.get("photo"),
+            photo_name=getattr(request.FILES.get("photo"), "name", "") or "",
         )
     elif action == "bap_examine":
         months = post.get("suspend_months", "")
@@ -163,6 +165,7 @@ def application_work(request: HttpRequest, public_id: str) -> HttpResponse:
         "application": application,
         "events": application.events.select_related("actor"),
         "documents": application.documents.all(),
+        "photo": BiometricPhoto.objects.filter(application=application).first(),
         "checklist": _checklist(application),
         "clock": stage_clock(application),
         "bap": bap,
@@ -283,6 +286,28 @@ def document_file_staff(request: HttpRequest, public_id: str, kind: str) -> Http
         purpose="document check",
     )
     response = HttpResponse(upload_open(document.path), content_type=document.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+def photo_file_staff(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The applicant's biometrics photo, for the officers of the application's office."""
+    user = request_user(request)
+    application = application_get_for_staff(user=user, public_id=public_id)
+    photo = BiometricPhoto.objects.filter(application=application).first()
+    if photo is None:
+        raise ApplicationError("not_found", _("No photo has been taken yet."), status=404)
+    audit_personal_data_view(
+        actor=user,
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("biometric_photo",),
+        purpose="biometrics photo",
+    )
+    response = HttpResponse(upload_open(photo.path), content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

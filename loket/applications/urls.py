@@ -40,6 +40,9 @@ urlpatterns = [
         "staf/permohonan/<str:public_id>/bap.pdf", office_views.bap_pdf_view, name="staff_bap_pdf"
     ),
     path(
+        "staf/permohonan/<str:public_id>/foto/", office_views.photo_file_staff, name="staff_photo"
+    ),
+    path(
         "staf/permohonan/<str:public_id>/dokumen/<str:kind>/",
         office_views.document_file_staff,
         name="staff_document",

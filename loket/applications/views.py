@@ -70,6 +70,20 @@ def _next_step_text(application: Application) -> str:
         return _("Cancelled.")
     if application.status == ApplicationStatus.DRAFT:
         return _("Continue filling in step %(n)s.") % {"n": min(application.step, 4)}
+    office_texts: dict[str, str] = {
+        ApplicationStatus.READY: _("Your passport is ready: choose how to collect it."),
+        ApplicationStatus.COLLECTED: _("Collected."),
+        ApplicationStatus.POSTPONED: _("Postponed: the office is waiting for %(awaited)s.")
+        % {"awaited": ", ".join(application.outcome.get("awaited", [])) or "-"},
+        ApplicationStatus.SUSPENDED: _("Suspended until %(date)s.")
+        % {"date": application.outcome.get("suspended_until", "-")},
+        ApplicationStatus.REFUSED: _("Refused: %(reason)s")
+        % {"reason": application.outcome.get("reason", "-")},
+    }
+    if application.status in office_texts:
+        return str(office_texts[application.status])
+    if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.PAID):
+        return _("The office is working on your application.")
     if (
         application.case_type
         and requirements_for(

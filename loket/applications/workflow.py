@@ -13,8 +13,9 @@ print, QC, postpone, resume, cancel) are what the officer screens call.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core import signing
@@ -34,13 +35,21 @@ from loket.applications.choices import (
     RiskFlag,
     ServiceClass,
 )
-from loket.applications.models import Application, ApplicationEvent, Bap, BlankStock
+from loket.applications.models import (
+    Application,
+    ApplicationEvent,
+    Bap,
+    BiometricPhoto,
+    BlankStock,
+)
 from loket.applications.sop import due_date_for
 from loket.core.audit import audit_record
 from loket.core.choices import SUPERVISOR_ROLES, Role
 from loket.core.errors import ApplicationError, Forbidden
 from loket.core.models import User
 from loket.core.outbox import send_email
+from loket.core.uploads import upload_store, upload_validate
+from loket.offices.models import StaffRole
 from loket.offices.selectors import office_require_role
 
 S = ApplicationStatus
@@ -55,6 +64,13 @@ def survey_link(application: Application) -> str:
     signed = signing.dumps(str(application.public_id), salt=SURVEY_SALT)
     base = getattr(settings, "LOKET_PUBLIC_URL", "").rstrip("/")
     return base + reverse("feedback:survey_for_application", args=[signed])
+
+
+def pickup_link(application: Application) -> str:
+    """The applicant's page for choosing how to collect the passport (pickup app, found
+    by name so this module imports nothing of it)."""
+    base = getattr(settings, "LOKET_PUBLIC_URL", "").rstrip("/")
+    return base + reverse("pickup:choose", kwargs={"public_id": application.public_id})
 
 
 #: The pseudo-role of the periodic sweep and of payment callbacks (no person acts).
@@ -457,17 +473,49 @@ def _bap_trigger(application: Application) -> str:
     }.get(CaseType(application.case_type) if application.case_type else None, BapTrigger.INTERVIEW)  # type: ignore[arg-type]
 
 
+#: Phone and tablet cameras make larger files than a scanner; still far below MAX_PIXELS.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
 def application_biometrics_captured(
-    *, application: Application, actor: User, fingerprint_ref: str, photo_ref: str = ""
+    *,
+    application: Application,
+    actor: User,
+    fingerprint_ref: str,
+    photo_ref: str = "",
+    photo: IO[bytes] | None = None,
+    photo_name: str = "",
 ) -> Application:
-    """Photo and fingerprints taken (the device is outside Loket: we keep its reference)."""
+    """Photo and fingerprints taken. The photo is uploaded (or captured with the device
+    camera) and checked by content; a photo taken by an external camera system may be
+    recorded by its reference instead. The fingerprint device is outside Loket: we keep
+    its capture reference."""
+    fields: dict[str, str] = {}
     if not fingerprint_ref.strip():
+        fields["fingerprint_ref"] = _("Enter the capture reference of the fingerprint device.")
+    if photo is None and not photo_ref.strip():
+        fields["photo"] = _("Take or upload the applicant's photo (or enter its reference).")
+    if fields:
         raise ApplicationError(
-            "fingerprint_required",
-            _("Enter the capture reference of the fingerprint device."),
-            fields={"fingerprint_ref": _("Required.")},
+            "biometrics_incomplete",
+            " ".join(fields.values()),
+            fields=fields,
         )
-    data = {"fingerprint_ref": fingerprint_ref.strip()[:60], "photo_ref": photo_ref[:200]}
+    clean = (
+        upload_validate(
+            photo,
+            name=photo_name,
+            field="photo",
+            allowed=("jpeg", "png"),
+            max_bytes=PHOTO_MAX_BYTES,
+        )
+        if photo is not None
+        else None
+    )
+    data = {
+        "fingerprint_ref": fingerprint_ref.strip()[:60],
+        "photo_ref": (f"upload:{clean.sha256[:16]}" if clean else photo_ref.strip()[:200]),
+    }
     with transaction.atomic():
         to = S.BAP if application.needs_bap else S.ADJUDICATION
         application = application_transition(
@@ -477,6 +525,19 @@ def application_biometrics_captured(
             data=data,
             expected_from=S.BIOMETRICS,
         )
+        if clean is not None:
+            office_code = application.office.code if application.office else "none"
+            BiometricPhoto.objects.update_or_create(
+                application=application,
+                defaults={
+                    "path": upload_store(clean, folder=f"photos/{office_code}"),
+                    "content_type": clean.content_type,
+                    "size": len(clean.content),
+                    "sha256": clean.sha256,
+                    "taken_by": actor,
+                    "taken_at": timezone.now(),
+                },
+            )
         if to == S.BAP:
             Bap.objects.get_or_create(
                 application=application, defaults={"trigger": _bap_trigger(application)}
@@ -590,7 +651,49 @@ def _take_blank(application: Application) -> BlankStock:
             % {"type": application.get_book_type_display()},
             status=409,
         )
-    return BlankStock.objects.get(office=application.office, book_type=application.book_type)
+    stock = BlankStock.objects.get(office=application.office, book_type=application.book_type)
+    # Blanks leave one at a time, so exactly one print lands on the threshold: that one
+    # tells the supervisors. The counter makes each crossing (after a restock) its own mail.
+    if stock.quantity == stock.low_threshold:
+        BlankStock.objects.filter(pk=stock.pk).update(low_alerts=F("low_alerts") + 1)
+        stock.refresh_from_db()
+        _notify_low_stock(stock)
+    return stock
+
+
+def _notify_low_stock(stock: BlankStock) -> None:
+    office = stock.office
+    emails = sorted(
+        {
+            email
+            for email in StaffRole.objects.filter(
+                office=office, role__in=sorted(SUPERVISOR_ROLES)
+            ).values_list("user__email", flat=True)
+            if email
+        }
+    )
+    for email in emails:
+        send_email(
+            to=email,
+            subject=_("Passport blanks running low at %(office)s: %(type)s")
+            % {"office": office.name, "type": stock.get_book_type_display()},
+            body=_(
+                "Only %(quantity)s %(type)s blanks are left at %(office)s (flagged as low at "
+                "%(threshold)s). Order new blanks before printing stops.\n\n"
+                "Loket — passport service"
+            )
+            % {
+                "quantity": stock.quantity,
+                "type": stock.get_book_type_display(),
+                "office": office.name,
+                "threshold": stock.low_threshold,
+            },
+            dedupe_key=(
+                f"blank-low:{office.code}:{stock.book_type}:{stock.low_alerts}:"
+                f"{hashlib.sha256(email.encode()).hexdigest()[:12]}"
+            ),
+            office_code=office.code,
+        )
 
 
 def application_print(*, application: Application, actor: User) -> Application:
@@ -632,10 +735,16 @@ def application_qc(
                     subject=_("Your passport is ready for pickup"),
                     body=_(
                         "Dear %(name)s,\n\nYour passport is ready for pickup at %(office)s. "
-                        "Bring your identity card and the payment receipt. A passport that "
-                        "is not collected within 30 days is cancelled.\n\nLoket — passport service"
+                        "Choose how to collect it (at the counter, drive-thru, courier or by "
+                        "proxy): %(pickup_url)s\n\nBring your identity card and the payment "
+                        "receipt. A passport that is not collected within 30 days is "
+                        "cancelled.\n\nLoket — passport service"
                     )
-                    % {"name": application.full_name, "office": office_name}
+                    % {
+                        "name": application.full_name,
+                        "office": office_name,
+                        "pickup_url": pickup_link(application),
+                    }
                     + "\n\n"
                     + _("How was our service? Tell us in a short anonymous survey: %(url)s")
                     % {"url": survey_link(application)},

@@ -30,6 +30,17 @@ OFFICERS = [
 ]
 
 
+def _photo() -> bytes:
+    """A small PNG standing in for the camera's picture."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 50), (210, 190, 170)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _working_day(office, time_machine) -> None:
     """Same-day service needs a working day at Kupang: on a weekend or holiday, move the
     clock forward (ticking) to the next working morning; otherwise leave it alone."""
@@ -170,8 +181,12 @@ def test_four_applicants_to_ready_for_pickup(browser, live_server, desk):
 
             page = work("biometrics", key)
             accessible(page, "biometrics")
+            page.locator("#photo").set_input_files(
+                files=[{"name": f"{key}.png", "mimeType": "image/png", "buffer": _photo()}]
+            )
             page.locator("#fingerprint-ref").fill(f"FP-{key}")
             page.locator("#biometrics-done").click()
+            assert page.locator("#view-photo").count() == 1
 
             if key == "lost":
                 assert status(page) == "bap"

@@ -88,7 +88,10 @@ def _through_biometrics(application, staff):
         pmi_suspicion=False,
     )
     return workflow.application_biometrics_captured(
-        application=application, actor=staff[Role.BIOMETRICS], fingerprint_ref="FP-1"
+        application=application,
+        actor=staff[Role.BIOMETRICS],
+        fingerprint_ref="FP-1",
+        photo_ref="CAM-1",
     )
 
 
@@ -305,7 +308,10 @@ def test_interview_suspicion_sends_the_application_to_bap(office, staff, now):
         pmi_suspicion=True,
     )
     application = workflow.application_biometrics_captured(
-        application=application, actor=staff[Role.BIOMETRICS], fingerprint_ref="FP-2"
+        application=application,
+        actor=staff[Role.BIOMETRICS],
+        fingerprint_ref="FP-2",
+        photo_ref="CAM-2",
     )
     assert application.status == S.BAP
     assert application.bap.trigger == "interview"
