@@ -35,3 +35,44 @@ class SavedScenario(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id}: {self.name}"
+
+
+class StoredReport(models.Model):
+    """A periodic report (issue #9) generated on schedule by ``generate_reports``: the
+    PDF for the letter upward and the XLSX for analysis of one complete calendar period,
+    for one office or, without an office, for the nation. Kept as generated: a report
+    already sent upward must not change under its reader when late records arrive."""
+
+    office = models.ForeignKey(
+        "offices.Office",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stored_reports",
+    )
+    kind = models.CharField(_("period kind"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    index = models.PositiveSmallIntegerField(_("number in the year"))
+    label = models.CharField(_("period"), max_length=12)
+    pdf = models.BinaryField(_("PDF"))
+    xlsx = models.BinaryField(_("XLSX"))
+    generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored report")
+        verbose_name_plural = _("stored reports")
+        ordering = ["-year", "kind", "-index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "kind", "year", "index"], name="stored_report_unique_period"
+            ),
+            # NULL office (the nation) is not equal to itself in a unique index.
+            models.UniqueConstraint(
+                fields=["kind", "year", "index"],
+                condition=models.Q(office__isnull=True),
+                name="stored_report_unique_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id or 'national'}: {self.kind} {self.label}"

@@ -15,7 +15,7 @@ from loket.offices.models import Office
 from loket.offices.selectors import office_require_role
 from loket.planning.calibration import Calibration
 from loket.planning.charts import Series, bar_chart
-from loket.planning.models import SavedScenario
+from loket.planning.models import SavedScenario, StoredReport
 
 # Who may plan capacity: the office's supervisors and the national roles.
 PLANNER_ROLES = sorted(SUPERVISOR_ROLES | NATIONAL_ROLES)
@@ -188,3 +188,27 @@ def arrival_chart(calibration: Calibration) -> dict[str, Any]:
         series=[Series(_("Recorded"), list(totals), [None] * len(totals), [None] * len(totals))],
         unit=_("arrivals"),
     )
+
+
+def stored_reports_for(*, office: Office | None) -> QuerySet[StoredReport]:
+    """The scheduled reports of ``office`` (None: the national ones), newest first,
+    without their file contents."""
+    qs = StoredReport.objects.defer("pdf", "xlsx")
+    if office is None:
+        return qs.filter(office__isnull=True).order_by("-year", "-index", "kind")
+    return qs.filter(office=office).order_by("-year", "-index", "kind")
+
+
+def stored_report_get(*, office: Office | None, report_id: int) -> StoredReport:
+    report = (
+        StoredReport.objects.filter(office__isnull=True, pk=report_id).first()
+        if office is None
+        else StoredReport.objects.filter(office=office, pk=report_id).first()
+    )
+    if report is None:
+        raise NotFound("report_not_found", _("Report not found."))
+    return report
+
+
+def stored_report_exists(*, office: Office | None, kind: str, year: int, index: int) -> bool:
+    return StoredReport.objects.filter(office=office, kind=kind, year=year, index=index).exists()

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from capacity_sim import Params, SimulationLimitError, run
@@ -38,7 +38,7 @@ from loket.planning.calibration import (
     opening_day,
     sim_stages,
 )
-from loket.planning.models import SavedScenario
+from loket.planning.models import SavedScenario, StoredReport
 from loket.planning.selectors import PLANNER_ROLES
 from loket.queueing.choices import ServiceClass
 from loket.queueing.models import QueueConfig
@@ -779,3 +779,26 @@ def scenario_delete(*, user: User, scenario: SavedScenario) -> None:
             changes={"name": scenario.name},
         )
         scenario.delete()
+
+
+def stored_report_save(
+    *, office: Office | None, kind: str, year: int, index: int, label: str, pdf: bytes, xlsx: bytes
+) -> tuple[StoredReport, bool]:
+    """Keep a scheduled report once: ``(report, created)``. A second copy of the command
+    running at the same time loses on the unique constraint and gets the first's row."""
+    try:
+        with transaction.atomic():
+            report = StoredReport.objects.create(
+                office=office, kind=kind, year=year, index=index, label=label, pdf=pdf, xlsx=xlsx
+            )
+            audit_record(
+                actor=None,
+                action="report.generated",
+                target=report,
+                office_code=office.code if office is not None else "",
+                changes={"kind": kind, "period": label},
+            )
+    except IntegrityError:
+        existing = StoredReport.objects.get(office=office, kind=kind, year=year, index=index)
+        return existing, False
+    return report, True

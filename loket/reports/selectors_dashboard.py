@@ -35,6 +35,7 @@ from loket.core.choices import NATIONAL_ROLES, Role
 from loket.core.errors import ApplicationError, Forbidden
 from loket.core.models import User
 from loket.feedback.choices import ComplaintCategory
+from loket.feedback.models import Complaint
 from loket.feedback.periods import Period, period_make
 from loket.feedback.selectors import (
     SurveyReport,
@@ -572,13 +573,18 @@ class ComplaintRow:
 
 
 def complaint_figures(
-    *, user: User, offices: Sequence[Office], period: DashPeriod, now: dt.datetime | None = None
+    *,
+    user: User | None,
+    offices: Sequence[Office],
+    period: DashPeriod,
+    now: dt.datetime | None = None,
 ) -> list[ComplaintRow]:
     """Complaints received in the period per category: answered, answered on time or
     late (the SLA flag the feedback app records), and overdue now (its own rule, each
     office on its own date). Only complaints the reader may see are counted
     (``complaints_visible_to``: integrity reports stay with the head and integrity
-    officer). One query."""
+    officer). Without a reader (a scheduled report), restricted complaints are left out.
+    One query."""
     moment = now or timezone.now()
     overdue = Q(pk__in=[])
     by_tz: dict[str, list[int]] = defaultdict(list)
@@ -589,7 +595,11 @@ def complaint_figures(
         overdue |= Q(office_id__in=ids) & complaints_overdue_q(moment.astimezone(sample.tz).date())
     counts: dict[str, dict[str, Any]] = {
         r["category"]: dict(r)
-        for r in complaints_visible_to(user)
+        for r in (
+            complaints_visible_to(user)
+            if user is not None
+            else Complaint.objects.filter(restricted=False)
+        )
         .filter(_local_range_q("created_at", offices, period))
         .values("category")
         .annotate(
@@ -688,7 +698,11 @@ class Dashboard:
 
 
 def dashboard(
-    *, user: User, offices: Sequence[Office], period: DashPeriod, office: Office | None = None
+    *,
+    user: User | None,
+    offices: Sequence[Office],
+    period: DashPeriod,
+    office: Office | None = None,
 ) -> Dashboard:
     offices = list(offices)
     return Dashboard(

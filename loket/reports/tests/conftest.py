@@ -10,6 +10,12 @@ import pytest
 from loket.booking.tests.factories import setup_booking_office
 from loket.offices.choices import StageCode
 from loket.offices.models import Counter, DailyQuota, Question, Stage
+from loket.reports.tests.test_dashboard import (  # noqa: F401  (shared with test_periodic)
+    applications,
+    officer,
+    queue,
+    stages,
+)
 
 # Monday 10 March 2025, 10:00 WIB: the week of 10–16 March opened on Friday 7 March 14:00
 # (weekly rule, Friday 14:00, one week ahead); PP 45/2024 fees are in force.
