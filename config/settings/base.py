@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "loket.reports",
     "loket.planning",
     "loket.pickup",
+    "loket.outreach",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOKET_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # 4xx answers (a full session, a wrong field) are expected outcomes, answered with a
+        # clear message; logging each one floods the log at a quota release. 5xx still logs.
+        "django.request": {"level": "ERROR"},
+    },
 }
 CSRF_FAILURE_VIEW = "loket.core.views.error_csrf"

@@ -40,6 +40,7 @@ from loket.booking.services import (
     category_for,
     request_hash_of,
     slot_find,
+    slot_require_free,
 )
 from loket.core.api_auth import applicant_auth, verified_applicant
 from loket.core.errors import ApplicationError
@@ -52,7 +53,7 @@ router = Router(tags=["booking"])
 _user = verified_applicant
 
 
-def _payment(booking: Booking) -> dict[str, Any] | None:
+def _payment(booking: Booking, *, new: bool = False) -> dict[str, Any] | None:
     bill = booking.bill
     if bill is None:
         return None
@@ -74,12 +75,14 @@ def _payment(booking: Booking) -> dict[str, Any] | None:
         "ntpn": bill.ntpn,
         "gateway": bill.gateway,
         "simulator_url": simulator,
-        "last_attempt_failed": booking.status == "held"
+        # A bill issued in this very request has had no payment attempt yet.
+        "last_attempt_failed": not new
+        and booking.status == "held"
         and bill_last_failure(billing_code=bill.billing_code) is not None,
     }
 
 
-def _out(booking: Booking) -> dict[str, Any]:
+def _out(booking: Booking, *, new: bool = False) -> dict[str, Any]:
     session = booking.slot.session
     return {
         "code": booking.code,
@@ -101,7 +104,7 @@ def _out(booking: Booking) -> dict[str, Any]:
         and booking.reschedule_count < conf.max_reschedules(),
         "can_cancel": booking.status in CANCELLABLE,
         "proof_available": booking.status in HAS_PROOF,
-        "payment": _payment(booking),
+        "payment": _payment(booking, new=new),
     }
 
 
@@ -247,6 +250,7 @@ def _create_booking(
             session_code=payload.session,
             category=category_for(application),
         )
+        slot_require_free(slot)
         with transaction.atomic():
             if conf.admission_required():
                 admission_consume(token=admission_token.strip(), account=account, office=office)
@@ -256,10 +260,12 @@ def _create_booking(
                 account=account,
                 idempotency_key=idempotency_key,
                 request_hash=request_hash_of(body),
+                key_checked=True,
             )
     if booking.replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(201, _out(booking))
+        return Status(201, _out(booking))
+    return Status(201, _out(booking, new=True))
 
 
 @router.get("/bookings/{code}", response=BookingOut, auth=applicant_auth, summary="One booking")

@@ -10,8 +10,7 @@ import logging
 import math
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,17 +41,26 @@ def signal_record(
     logger.warning("automation signal %s account=%s ip=%s", kind, account and account.pk, ip)
 
 
-def _hit(key: str, window: int, now: dt.datetime) -> tuple[int, dt.datetime]:
-    start = dt.datetime.fromtimestamp(math.floor(now.timestamp() / window) * window, tz=dt.UTC)
-    updated = RateCounter.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(key=key, window_start=start, count=1)
-        except IntegrityError:  # another process created the window first
-            RateCounter.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
-    count = RateCounter.objects.values_list("count", flat=True).get(key=key, window_start=start)
-    return count, start + dt.timedelta(seconds=window)
+def _window_start(now: dt.datetime, window: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(math.floor(now.timestamp() / window) * window, tz=dt.UTC)
+
+
+def _hit_all(hits: list[tuple[str, dt.datetime]]) -> dict[str, int]:
+    """Count one request against each (key, window start) in ONE statement and return the
+    counts after it: an upsert (PostgreSQL and SQLite >= 3.35 both speak ON CONFLICT ...
+    RETURNING), rows in key order so concurrent requests lock them in the same order."""
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    hits = sorted(hits)
+    values = ", ".join(["(%s, %s, 1)"] * len(hits))
+    params: list[Any] = []
+    for key, start in hits:
+        params += [key, start]
+    # Only the table name (from the model) and placeholders are interpolated.
+    upsert = f'ON CONFLICT ("key", "window_start") DO UPDATE SET "count" = {table}."count" + 1'
+    sql = f'INSERT INTO {table} ("key", "window_start", "count") VALUES {values} {upsert} RETURNING "key", "count"'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {str(key): int(count) for key, count in cursor.fetchall()}
 
 
 def rate_limit(
@@ -68,14 +76,23 @@ def rate_limit(
     now = now or timezone.now()
     limits = conf.rate_limits()
     idents = {"account": account.pk if account is not None else None, "nik": nik, "ip": ip}
+    applying: list[tuple[str, str, int, int, dt.datetime]] = []
     for scope, ident in idents.items():
         if not ident or scope not in limits:
             continue
         allowed, window = limits[scope]
         # NIKs are personal data: the counter key holds a hash, not the number.
         shown = hashlib.sha256(str(ident).encode()).hexdigest()[:24] if scope == "nik" else ident
-        count, ends = _hit(f"{action}:{scope}:{shown}", window, now)
+        applying.append(
+            (scope, f"{action}:{scope}:{shown}", allowed, window, _window_start(now, window))
+        )
+    if not applying:
+        return
+    counts = _hit_all([(key, start) for _scope, key, _allowed, _window, start in applying])
+    for scope, key, allowed, window, start in applying:
+        count = counts[key]
         if count > allowed:
+            ends = start + dt.timedelta(seconds=window)
             retry = max(1, math.ceil((ends - now).total_seconds()))
             if count == allowed + 1:  # one signal per window, not one per refused request
                 signal_record(

@@ -132,22 +132,34 @@ def quotas_release(*, now: dt.datetime | None = None) -> dict[str, int]:
 # --- places -------------------------------------------------------------------------------
 
 
-def _places_changed(slot_id: int) -> None:
+def _places_changed(slot_id: int, office_id: int | None = None) -> None:
     """Drop cached availability of the slot's office once the change is committed."""
-    office_id = SlotCapacity.objects.filter(pk=slot_id).values_list("office_id", flat=True).first()
+    if office_id is None:
+        office_id = (
+            SlotCapacity.objects.filter(pk=slot_id).values_list("office_id", flat=True).first()
+        )
     if office_id is not None:
-        transaction.on_commit(lambda: availability_invalidate(office_id=office_id))
+        found = office_id
+        transaction.on_commit(lambda: availability_invalidate(office_id=found))
 
 
-def _slot_take(slot_id: int) -> bool:
+def _slot_take(slot: SlotCapacity) -> bool:
     """Take one place; False when the session is full. Never read-then-write."""
     taken = (
-        SlotCapacity.objects.filter(pk=slot_id, used__lt=F("capacity")).update(used=F("used") + 1)
+        SlotCapacity.objects.filter(pk=slot.pk, used__lt=F("capacity")).update(used=F("used") + 1)
         == 1
     )
     if taken:
-        _places_changed(slot_id)
+        _places_changed(slot.pk, slot.office_id)
     return taken
+
+
+def slot_require_free(slot: SlotCapacity) -> None:
+    """Refuse early when the slot, as just read, is full: most attempts of a flash crowd
+    arrive after the places are gone and need no more work than this. (A place that
+    frees later is found by the next attempt; the conditional UPDATE decides anyway.)"""
+    if slot.capacity > 0 and slot.used >= slot.capacity:
+        raise _full()
 
 
 def _slot_give_back(slot_id: int) -> None:
@@ -212,9 +224,11 @@ def slot_find(*, office: Office, day: dt.date, session_code: str, category: str)
     session = ServiceSession.objects.filter(office=office, code=session_code).first()
     if session is None:
         raise NotFound("session_not_found", _("This office has no such session."))
-    slot = SlotCapacity.objects.filter(
-        office=office, date=day, session=session, category=category
-    ).first()
+    slot = (
+        SlotCapacity.objects.filter(office=office, date=day, session=session, category=category)
+        .select_related("session")
+        .first()
+    )
     if slot is None:
         _require_bookable_date(office, day, session, timezone.now())
         capacity_materialise(office=office, day=day)
@@ -313,6 +327,7 @@ def booking_create(
     idempotency_key: str,
     request_hash: str,
     via_ballot: bool = False,
+    key_checked: bool = False,
 ) -> Booking:
     """Book `slot` for `application`: take one place, issue the bill, hold until paid.
 
@@ -327,9 +342,10 @@ def booking_create(
             _("Every booking request needs an idempotency key of at most 100 characters."),
             status=400,
         )
-    replay = booking_replay(account=account, key=key, request_hash=request_hash)
-    if replay is not None:
-        return replay
+    if not key_checked:  # the caller may have looked the key up a moment ago
+        replay = booking_replay(account=account, key=key, request_hash=request_hash)
+        if replay is not None:
+            return replay
     if application.account_id != account.pk:
         raise NotFound("application_not_found", _("Application not found."))
     application_require_bookable(application)
@@ -395,7 +411,7 @@ def booking_create(
                     office_code=office.code,
                     payer_name=application.full_name,
                 )
-                if not _slot_take(slot.pk):
+                if not _slot_take(slot):
                     raise _full()
                 booking = Booking.objects.create(
                     code=code,
@@ -589,12 +605,12 @@ def booking_reschedule(*, booking: Booking, slot: SlotCapacity, actor: User | No
         _require_bookable_date(office, slot.date, slot.session, now)
         old_slot_id = current.slot_id
         if slot.pk < old_slot_id:
-            if not _slot_take(slot.pk):
+            if not _slot_take(slot):
                 raise _full()
             _slot_give_back(old_slot_id)
         else:
             _slot_give_back(old_slot_id)
-            if not _slot_take(slot.pk):
+            if not _slot_take(slot):
                 raise _full()  # the atomic block puts the old place back
         won = Booking.objects.filter(
             pk=current.pk, status=current.status, reschedule_count=current.reschedule_count

@@ -139,6 +139,41 @@ class TestCreate:
         r = api("post", "/bookings", body(application), key="k")
         assert r.status_code == 409 and error_code(r) == "session_full"
 
+    def test_full_session_is_refused_early_and_keeps_the_admission(
+        self, client, office, application, django_assert_max_num_queries
+    ):
+        from loket.booking.models import AdmissionUse
+        from loket.booking.services import slot_find
+
+        slot = slot_find(office=office, day=WED, session_code="pagi", category="regular")
+        slot.__class__.objects.filter(pk=slot.pk).update(used=slot.capacity)
+        admission = admission_token_issue(account=application.account, office=office)
+        headers = {
+            "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=application.account)}",
+            "HTTP_ADMISSION_TOKEN": admission,
+        }
+
+        def post(key):
+            return client.post(
+                f"{BASE}/bookings",
+                body(application),
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=key,
+                **headers,
+            )
+
+        # Token, application, key, the three rate limits in one statement, session, slot:
+        # the flash crowd's late majority costs a handful of queries, not the whole path.
+        with django_assert_max_num_queries(8):
+            r = post("k1")
+        assert r.status_code == 409 and error_code(r) == "session_full"
+        assert not AdmissionUse.objects.exists() and not Booking.objects.exists()
+        # A place frees up: the same admission still books.
+        slot.__class__.objects.filter(pk=slot.pk).update(used=slot.capacity - 1)
+        r = post("k2")
+        assert r.status_code == 201, r.content
+        assert AdmissionUse.objects.count() == 1
+
     def test_malformed_body(self, api, application):
         r = api(
             "post",

@@ -177,3 +177,24 @@ def test_a_read_then_write_implementation_overbooks(office_wib, time_machine):
     # no longer matches them (lost updates).
     assert granted > slot.capacity
     assert slot.used != granted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rate_limit_counts_every_concurrent_request_once(settings):
+    """The three counters are one upsert: 40 simultaneous requests from one address with a
+    limit of 10 let exactly 10 through, and the counter ends at 40 (none lost, none twice)."""
+    _require_postgres()
+    from loket.booking.limits import rate_limit
+    from loket.booking.models import RateCounter
+
+    settings.LOKET_BOOKING_RATE_LIMITS = {"account": (1000, 60), "nik": (1000, 60), "ip": (10, 60)}
+    now = dt.datetime(2025, 3, 10, 8, 0, 30, tzinfo=dt.UTC)  # one window for all
+    results = _run(
+        [
+            lambda i=i: rate_limit(nik=f"33010112019{i:05d}", ip="10.9.9.9", action="race", now=now)
+            for i in range(40)
+        ]
+    )
+    assert Counter(results) == {None: 10, "rate_limited": 30}, Counter(results)
+    assert RateCounter.objects.get(key="race:ip:10.9.9.9").count == 40
+    assert RateCounter.objects.filter(key__startswith="race:nik:").count() == 40
