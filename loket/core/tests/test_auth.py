@@ -103,3 +103,12 @@ def test_prune_and_worker_once(time_machine):
     LoginFailure.objects.create(username="b@example.test")
     call_command("worker", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["b@example.test"]
+
+
+def test_every_scheduled_command_exists():
+    from django.core.management import get_commands
+
+    from loket.core.management.commands.worker import SCHEDULE
+
+    missing = sorted(set(SCHEDULE) - set(get_commands()))
+    assert missing == []

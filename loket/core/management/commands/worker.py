@@ -24,6 +24,8 @@ SCHEDULE: dict[str, int] = {
     "prune_login_failures": 3600,
     "record_no_shows": 3600,
     "sweep_applications": 300,
+    "sweep_pickups": 3600,
+    "generate_reports": 3600,
 }
 
 
