@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from loket.offices.choices import QuotaCategory
 
 
 class SavedScenario(models.Model):
@@ -76,3 +79,65 @@ class StoredReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id or 'national'}: {self.kind} {self.label}"
+
+
+class QuotaPlan(models.Model):
+    """Places per working day an office plans to release for one quota category in one
+    month. Beside the issuance target (``offices.Target``) it says how the year's work
+    is to be spread over the channels; the booking rules stay the release settings."""
+
+    office = models.ForeignKey(
+        "offices.Office", on_delete=models.CASCADE, related_name="quota_plans"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    category = models.CharField(_("category"), max_length=16, choices=QuotaCategory.choices)
+    places_per_day = models.PositiveSmallIntegerField(_("places per working day"))
+
+    class Meta:
+        verbose_name = _("planned quota")
+        verbose_name_plural = _("planned quotas")
+        ordering = ["office", "year", "month", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "month", "category"], name="quota_plan_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="quota_plan_month_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.office_id} {self.year}-{self.month:02d} {self.category}: {self.places_per_day}"
+        )
+
+
+class DutyDay(models.Model):
+    """Officers on duty and counters open planned for one working day of an office.
+    The queue's counter sessions say what was actually opened beside it."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="duty_days")
+    date = models.DateField(_("date"))
+    officers = models.PositiveSmallIntegerField(_("officers on duty"))
+    counters = models.PositiveSmallIntegerField(_("counters open"))
+
+    class Meta:
+        verbose_name = _("duty day")
+        verbose_name_plural = _("duty days")
+        ordering = ["office", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="duty_day_unique"),
+            # An open counter needs an officer at it.
+            models.CheckConstraint(
+                condition=models.Q(counters__lte=models.F("officers")),
+                name="duty_day_counters_staffed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.date}: {self.officers}/{self.counters}"
