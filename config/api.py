@@ -20,6 +20,7 @@ from loket.core.errors import ApplicationError
 from loket.feedback.api import router as feedback_router
 from loket.offices.api import router as offices_router
 from loket.payments.api import router as payments_router
+from loket.pickup.api import router as pickup_router
 from loket.reports.api import router as reports_router
 
 logger = logging.getLogger("loket.api")
@@ -93,3 +94,4 @@ api.add_router("/account", account_router)
 api.add_router("/applications", applications_router)
 api.add_router("/booking", booking_router)
 api.add_router("/public", reports_router)
+api.add_router("/pickup", pickup_router)
