@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("loket.planning.urls")),
     path("", include("loket.reports.urls")),
     path("", include("loket.pickup.urls")),
+    path("", include("loket.outreach.urls")),
 ]
 
 handler404 = "loket.core.views.error_404"

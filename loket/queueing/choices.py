@@ -11,6 +11,7 @@ class ServiceClass(models.TextChoices):
     PERCEPATAN = "percepatan", _("Same-day (percepatan)")
     REGULAR = "regular", _("Regular")
     PICKUP = "pickup", _("Passport pickup")
+    GROUP = "group", _("Outreach group (jemput bola)")
 
 
 class PriorityCategory(models.TextChoices):

@@ -13,7 +13,9 @@ Service classes, most urgent first:
   pregnant and breastfeeding women, people with disabilities, the sick, disaster
   victims (UU 25/2009 art. 29).
 - ``percepatan``: same-day express service.
-- ``regular`` and ``pickup``: everyone else; equal rank.
+- ``regular``, ``pickup`` and ``group``: everyone else; equal rank. ``group`` is the
+  lane of an outreach (jemput bola) visit: a partner's members served together, in
+  the same order rules as regular visitors.
 
 Lane codes (``Waiting.lane``) are configured per office and never affect the order:
 the class does. The policies apply unchanged at every stage, including BAP and
@@ -28,7 +30,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 #: Rank of each service class; a lower rank is called first.
-CLASS_RANK: dict[str, int] = {"priority": 0, "percepatan": 1, "regular": 2, "pickup": 2}
+CLASS_RANK: dict[str, int] = {
+    "priority": 0,
+    "percepatan": 1,
+    "regular": 2,
+    "pickup": 2,
+    "group": 2,
+}
 SERVICE_CLASSES: tuple[str, ...] = tuple(CLASS_RANK)
 _REGULAR_RANK = CLASS_RANK["regular"]
 

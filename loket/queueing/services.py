@@ -7,6 +7,8 @@ counters calling at the same moment can never get the same ticket (style.md rule
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -269,16 +271,25 @@ def _start_workflow(
     """
     if application is None or ticket.lane.service_class == ServiceClass.PICKUP:
         return ticket
+    # Officer-assisted and outreach entries have their originals checked by the officer
+    # (no scans), so a draft that passed the wizard's steps arrives like a submitted one.
     arriving = application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.PAID) or (
-        application.status == ApplicationStatus.DRAFT and application.channel == Channel.ASSISTED
+        application.status == ApplicationStatus.DRAFT
+        and application.channel in (Channel.ASSISTED, Channel.OUTREACH)
     )
     if not arriving:
         return ticket
+    # A group ticket is served like a regular one; the application knows no "group" class.
+    service_class = (
+        ServiceClass.REGULAR
+        if ticket.lane.service_class == ServiceClass.GROUP
+        else ticket.lane.service_class
+    )
     try:
         application_arrive(
             application=application,
             actor=actor,
-            service_class=ticket.lane.service_class,
+            service_class=service_class,
             priority_category=ticket.priority_category,
             paid_at=paid_at,
         )
@@ -327,6 +338,79 @@ def walk_in_register(
         )
     # After the ticket's transaction: a refused arrival never takes the ticket with it.
     return _start_workflow(ticket=ticket, application=application, actor=actor)
+
+
+GROUP_LANE_PREFIX = "G"
+
+
+def group_lane(office: Office) -> Lane:
+    """The office's lane for outreach groups, made on first use (prefix G)."""
+    lane = (
+        Lane.objects.filter(office=office, service_class=ServiceClass.GROUP, is_active=True)
+        .order_by("prefix")
+        .first()
+    )
+    if lane is not None:
+        return lane
+    lane, _created = Lane.objects.get_or_create(
+        office=office,
+        prefix=GROUP_LANE_PREFIX,
+        defaults={"name": str(_("Outreach group")), "service_class": ServiceClass.GROUP},
+    )
+    if lane.service_class != ServiceClass.GROUP or not lane.is_active:
+        raise ApplicationError(
+            "lane_missing",
+            _("Lane %(prefix)s is used for something else; set up an outreach group lane.")
+            % {"prefix": GROUP_LANE_PREFIX},
+            status=409,
+        )
+    return lane
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """One member of a group to be given a ticket (the application may be None)."""
+
+    holder_name: str
+    application: Application | None = None
+
+
+def group_tickets_issue(
+    *, actor: User, office: Office, members: Sequence[GroupMember], note: str = ""
+) -> list[Ticket]:
+    """Tickets in the group lane for every member of an outreach visit, in the given
+    order, all or none. Group visits have their own capacity, so no walk-in place is
+    taken. Each application then starts its workflow as at the front desk (a refused
+    arrival keeps the ticket and is told through `arrival_notice`)."""
+    office_require_role(user=actor, office=office, roles=FRONT_DESK_ROLES)
+    if not members:
+        raise ApplicationError(
+            "group_empty", _("The group has no member ready for a ticket."), status=409
+        )
+    queue_setup(office)
+    lane = group_lane(office)
+    with transaction.atomic():
+        tickets = [
+            ticket_issue(
+                office=office,
+                lane=lane,
+                actor=actor,
+                application=member.application,
+                holder_name=member.holder_name,
+            )
+            for member in members
+        ]
+        audit_record(
+            actor=actor,
+            action="queue.group_check_in",
+            office_code=office.code,
+            changes={"lane": lane.prefix, "tickets": len(tickets)},
+            reason=note,
+        )
+    return [
+        _start_workflow(ticket=ticket, application=ticket.application, actor=actor)
+        for ticket in tickets
+    ]
 
 
 def counter_open(*, officer: User, counter: Counter) -> CounterSession:

@@ -1,0 +1,165 @@
+"""Reads of outreach: a coordinator sees only their own partner's visits and members;
+staff see only the visits of their offices (loket.offices.selectors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.applications.choices import ApplicationStatus, Channel
+from loket.core.errors import NotFound
+from loket.core.models import User
+from loket.offices.models import Office
+from loket.offices.selectors import office_ids_with_role, office_require_role
+from loket.outreach.choices import EntryMode, VisitStatus
+from loket.outreach.models import Member, OutreachOffer, Partner, Visit
+from loket.queueing.choices import TicketStatus
+
+
+def local_today(office: Office) -> dt.date:
+    return timezone.now().astimezone(office.tz).date()
+
+
+def partner_for(*, user: User) -> Partner | None:
+    if not user.is_authenticated:
+        return None
+    return Partner.objects.filter(coordinator=user).first()
+
+
+def partner_require(*, user: User) -> Partner:
+    partner = partner_for(user=user)
+    if partner is None:
+        raise NotFound(
+            "partner_not_found",
+            _("This account is not the coordinator of an outreach partner."),
+        )
+    return partner
+
+
+def visits_of_partner(*, partner: Partner) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(partner=partner)
+        .select_related("office", "offer", "kit")
+        .annotate(member_count=Count("members"))
+        .order_by("-created_at")
+    )
+
+
+def visit_get_for_coordinator(*, user: User, pk: int) -> Visit:
+    """The coordinator's own visit; another partner's is simply not found."""
+    visit = (
+        Visit.objects.filter(pk=pk, partner__coordinator=user)
+        .select_related("office", "offer", "kit", "partner")
+        .first()
+    )
+    if visit is None:
+        raise NotFound("visit_not_found", _("Outreach visit not found."))
+    return visit
+
+
+def member_get_for_coordinator(*, user: User, pk: int) -> Member:
+    """A member of one of the coordinator's visits; another partner's is not found."""
+    member = (
+        Member.objects.filter(pk=pk, visit__partner__coordinator=user)
+        .select_related("visit__office", "application")
+        .first()
+    )
+    if member is None:
+        raise NotFound("member_not_found", _("Member not found."))
+    return member
+
+
+def members_of(*, visit: Visit) -> QuerySet[Member]:
+    return Member.objects.filter(visit=visit).select_related("application", "ticket__lane")
+
+
+def visits_for_office(*, user: User, office: Office) -> QuerySet[Visit]:
+    office_require_role(user=user, office=office)
+    return (
+        Visit.objects.filter(office=office)
+        .select_related("partner", "offer", "kit")
+        .annotate(member_count=Count("members"))
+        .order_by("status", "offer__date", "created_at")
+    )
+
+
+def visit_get_for_staff(*, user: User, pk: int) -> Visit:
+    """A visit of one of the officer's offices; any other is not found."""
+    visit = Visit.objects.filter(pk=pk).select_related("office", "partner", "offer", "kit").first()
+    visible = office_ids_with_role(user)
+    if visit is None or (visible is not None and visit.office_id not in visible):
+        raise NotFound("visit_not_found", _("Outreach visit not found."))
+    return visit
+
+
+def offers_open(*, office: Office | None = None) -> QuerySet[OutreachOffer]:
+    """Offered dates from today on (in UTC terms; the service checks the office's date)."""
+    offers = OutreachOffer.objects.filter(
+        date__gte=timezone.now().date() - dt.timedelta(days=1), office__is_active=True
+    ).select_related("office")
+    if office is not None:
+        offers = offers.filter(office=office)
+    return offers.order_by("office__name", "date")
+
+
+def member_not_ready(member: Member, office: Office) -> str:
+    """Why a member cannot get a ticket yet ("" when they can)."""
+    application = member.application
+    if application is None:
+        return _("Has not joined with the invitation code yet.")
+    if application.office_id != office.id:
+        return _("The application names another office.")
+    if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.PAID):
+        return ""
+    if application.status == ApplicationStatus.DRAFT:
+        if member.mode == EntryMode.COORDINATOR and application.step >= 3:
+            return ""
+        if member.mode == EntryMode.COORDINATOR:
+            return _("The personal data is not complete yet.")
+        return _("The member has not submitted the application yet.")
+    return _("The application is %(status)s.") % {"status": application.get_status_display()}
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    """Outreach as a channel, for the reports dashboard."""
+
+    requested: int
+    held: int
+    members_served: int
+    applications_by_partner_kind: dict[str, int] = field(default_factory=dict)
+
+
+def visit_figures(
+    *, office_ids: Iterable[int] | None, start: dt.date, end: dt.date
+) -> VisitFigures:
+    """Visits requested (by request date) and held (by visit date) in [start, end],
+    members whose group ticket finished, and outreach applications by partner kind.
+    `office_ids` None means every office."""
+    visits = Visit.objects.all()
+    if office_ids is not None:
+        visits = visits.filter(office_id__in=list(office_ids))
+    requested = visits.filter(created_at__date__gte=start, created_at__date__lte=end).count()
+    held_visits = visits.filter(
+        status=VisitStatus.HELD, scheduled_date__gte=start, scheduled_date__lte=end
+    )
+    members = Member.objects.filter(visit__in=held_visits)
+    served = members.filter(ticket__status=TicketStatus.DONE).count()
+    by_kind = (
+        members.filter(application__channel=Channel.OUTREACH)
+        .exclude(application__status=ApplicationStatus.CANCELLED)
+        .values_list("visit__partner__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return VisitFigures(
+        requested=requested,
+        held=held_visits.count(),
+        members_served=served,
+        applications_by_partner_kind=dict(sorted(by_kind)),
+    )
