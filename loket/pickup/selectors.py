@@ -272,26 +272,37 @@ def pickup_figures(*, office_ids: list[int] | None, start: dt.date, end: dt.date
     """Pickups by channel per day, drive-thru use against quota per lane, and the time from
     ready to pickup, for the offices given (None: all) and dates start..end inclusive.
 
-    Days are the offices' local days for slots and UTC dates for handovers."""
-    handovers = Handover.objects.filter(at__date__gte=start, at__date__lte=end).select_related(
-        "choice"
+    Every day is the office's local day (a handover at 07:30 WIT is on that day, not on
+    the UTC day before). A courier pickup counts on the day it left with the courier."""
+    # Local days are within a day of UTC days: read a day more on each side, then keep
+    # the handovers whose local date falls in the period.
+    since = dt.datetime.combine(start - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    until = dt.datetime.combine(end + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC)
+    handovers = Handover.objects.filter(at__gte=since, at__lt=until).select_related(
+        "choice", "application__office"
     )
     slots = DriveThruSlot.objects.filter(date__gte=start, date__lte=end)
     if office_ids is not None:
         handovers = handovers.filter(application__office_id__in=office_ids)
         slots = slots.filter(office_id__in=office_ids)
-    by_channel: dict[tuple[dt.date, str], int] = {}
+    in_period = []
+    for handover in handovers.order_by("at", "id"):
+        office = handover.application.office
+        day = local_date(office, handover.at) if office is not None else handover.at.date()
+        if start <= day <= end:
+            in_period.append((day, handover))
     ready_at = dict(
         ApplicationEvent.objects.filter(
-            application_id__in=handovers.values("application_id"),
+            application_id__in=[h.application_id for _day, h in in_period],
             to_status=ApplicationStatus.READY,
         )
         .order_by("application_id", "at")
         .values_list("application_id", "at")
-    )
+    )  # the last time each passport became ready
+    by_channel: dict[tuple[dt.date, str], int] = {}
     hours: list[float] = []
-    for handover in handovers:
-        key = (handover.at.date(), handover.choice.method)
+    for day, handover in in_period:
+        key = (day, handover.choice.method)
         by_channel[key] = by_channel.get(key, 0) + 1
         ready = ready_at.get(handover.application_id)
         if ready is not None:
