@@ -1,27 +1,47 @@
-"""Applications for the mobile app: the same operations as the web wizard."""
+"""Applications for the mobile app (the same operations as the web wizard) and the office
+workflow for officers (the same services and checks as the officer screens)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, File, Router, Status
+from ninja import Body, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from loket.applications.choices import CaseType, DocumentKind
-from loket.applications.models import Application
+from loket.applications import bap as baps
+from loket.applications import workflow
+from loket.applications.choices import ApplicationStatus, CaseType, DocumentKind
+from loket.applications.models import Application, Bap, BiometricPhoto
 from loket.applications.requirements import requirements_for
 from loket.applications.schemas import (
+    AdjudicateIn,
     ApplicationOut,
     ApplicationSummaryOut,
+    ArriveIn,
+    BapApproveIn,
+    BapCentralIn,
+    BapExamineIn,
+    DocumentCheckIn,
     DocumentOut,
+    InterviewIn,
+    QcIn,
     RequirementsOut,
+    StaffApplicationOut,
+    StaffApplicationPageOut,
+    StaffApplicationSummaryOut,
     StepResultOut,
 )
-from loket.applications.selectors import application_get_for_owner, applications_of
+from loket.applications.selectors import (
+    application_get_for_owner,
+    application_get_for_staff,
+    applications_at_office,
+    applications_of,
+)
 from loket.applications.services import (
     application_cancel,
     application_create,
@@ -30,9 +50,12 @@ from loket.applications.services import (
     application_save_step,
     application_submit,
 )
-from loket.core.api_auth import applicant_auth, verified_applicant
+from loket.core.api_auth import applicant_auth, staff_auth, verified_applicant
+from loket.core.audit import audit_personal_data_view, audit_record
 from loket.core.errors import ApplicationError
+from loket.core.models import User
 from loket.core.uploads import upload_open
+from loket.offices.selectors import office_get_for_staff
 from loket.payments.selectors import fee_quote
 
 router = Router(tags=["applications"])
@@ -227,3 +250,321 @@ def submit(request: HttpRequest, application_id: str) -> Any:
 @router.post("/{application_id}/cancel", response=ApplicationOut, auth=applicant_auth)
 def cancel(request: HttpRequest, application_id: str) -> Any:
     return application_cancel(application=_get(request, application_id), actor=_user(request))
+
+
+# --- the office workflow, for officers ------------------------------------------------------
+# The same services as the officer screens, with the same checks: an application of
+# another office is not found (404), a step outside the officer's role is refused (403),
+# a step from the wrong status is a conflict (409); every error has the one error shape.
+
+
+def _staff(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _staff_get(request: HttpRequest, application_id: str) -> Application:
+    return application_get_for_staff(user=_staff(request), public_id=application_id)
+
+
+def _shown(request: HttpRequest, application: Application) -> Application:
+    """A step's answer names the applicant: record that the officer saw it."""
+    audit_personal_data_view(
+        actor=_staff(request),
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("full_name",),
+        purpose="workflow API step",
+    )
+    return application
+
+
+def _bap_of(application: Application) -> Bap:
+    bap = Bap.objects.filter(application=application).first()
+    if bap is None:
+        raise ApplicationError("bap_missing", _("This application has no BAP."), status=409)
+    return bap
+
+
+@router.get(
+    "/staff/offices/{code}",
+    response=StaffApplicationPageOut,
+    auth=staff_auth,
+    summary="Officers: the office's applications, at one step (in completion order) or all",
+)
+def staff_list(
+    request: HttpRequest,
+    code: str,
+    status: Literal[
+        "paid",
+        "document_check",
+        "interview",
+        "biometrics",
+        "bap",
+        "adjudication",
+        "printing",
+        "qc",
+        "ready",
+        "postponed",
+    ]
+    | None = None,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=200),
+) -> Any:
+    office = office_get_for_staff(user=_staff(request), code=code)
+    rows = applications_at_office(office=office, status=status)
+    start = (page - 1) * page_size
+    items = rows[start : start + page_size]
+    if items:
+        # A list names applicants: one audit line names the applications shown.
+        with transaction.atomic():
+            audit_record(
+                actor=_staff(request),
+                action="personal_data.view",
+                target=office,
+                office_code=office.code,
+                changes={
+                    "fields": ["full_name"],
+                    "applications": [str(a.public_id) for a in items],
+                },
+                reason="workflow API list",
+            )
+    return {"count": len(rows), "page": page, "page_size": page_size, "items": items}
+
+
+@router.get(
+    "/staff/applications/{application_id}",
+    response=StaffApplicationOut,
+    auth=staff_auth,
+    summary="Officers: one application with its history and the steps you may take",
+)
+def staff_detail(request: HttpRequest, application_id: str) -> Any:
+    application = _staff_get(request, application_id)
+    audit_personal_data_view(
+        actor=_staff(request),
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("full_name", "nik", "kk_number", "birth_date", "address", "documents"),
+        purpose="workflow API",
+    )
+    return application
+
+
+StaffOut = {200: StaffApplicationSummaryOut}
+
+
+@router.post(
+    "/staff/applications/{application_id}/arrive",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Front desk: checked in, start the document check",
+)
+def staff_arrive(request: HttpRequest, application_id: str, payload: ArriveIn) -> Any:
+    moved = workflow.application_arrive(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        service_class=payload.service_class,
+        priority_category=payload.priority_category,
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/document-check",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Front desk: result of the document check (anything missing postpones)",
+)
+def staff_document_check(
+    request: HttpRequest, application_id: str, payload: DocumentCheckIn
+) -> Any:
+    moved = workflow.application_documents_checked(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        checklist=payload.checklist,
+        mismatch_note=payload.mismatch_note,
+        awaited=payload.awaited,
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/interview",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Interviewer: the structured interview",
+)
+def staff_interview(request: HttpRequest, application_id: str, payload: InterviewIn) -> Any:
+    moved = workflow.application_interviewed(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        purpose=payload.purpose,
+        destination=payload.destination,
+        sponsor=payload.sponsor,
+        pmi_suspicion=payload.pmi_suspicion,
+        notes=payload.notes,
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/biometrics",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Biometrics: the photo (JPEG or PNG, checked by content) and the fingerprint reference",
+)
+def staff_biometrics(
+    request: HttpRequest,
+    application_id: str,
+    fingerprint_ref: Form[str],
+    photo_ref: Form[str] = "",
+    photo: File[UploadedFile | None] = None,
+) -> Any:
+    moved = workflow.application_biometrics_captured(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        fingerprint_ref=fingerprint_ref,
+        photo_ref=photo_ref,
+        photo=photo,
+        photo_name=(photo.name or "") if photo is not None else "",
+    )
+    return _shown(request, moved)
+
+
+@router.get(
+    "/staff/applications/{application_id}/photo",
+    auth=staff_auth,
+    summary="Officers: the biometrics photo (audited)",
+)
+def staff_photo(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = _staff_get(request, application_id)
+    photo = BiometricPhoto.objects.filter(application=application).first()
+    if photo is None:
+        raise ApplicationError("photo_not_found", _("No photo has been taken yet."), status=404)
+    audit_personal_data_view(
+        actor=_staff(request),
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("biometric_photo",),
+        purpose="workflow API",
+    )
+    response = HttpResponse(upload_open(photo.path), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/staff/applications/{application_id}/adjudicate",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Adjudicator: approve (to printing), refuse, postpone, or open a BAP",
+)
+def staff_adjudicate(request: HttpRequest, application_id: str, payload: AdjudicateIn) -> Any:
+    moved = workflow.application_adjudicate(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        decision=payload.decision,
+        reason=payload.reason,
+        awaited=payload.awaited,
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/bap/examine",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="BAP examiner: the examination record and proposed decision",
+)
+def staff_bap_examine(request: HttpRequest, application_id: str, payload: BapExamineIn) -> Any:
+    application = _staff_get(request, application_id)
+    baps.bap_examine(
+        bap=_bap_of(application),
+        actor=_staff(request),
+        statement=payload.statement,
+        findings=payload.findings,
+        proposal=payload.proposal,
+        reason=payload.reason,
+        suspend_months=payload.suspend_months,
+        awaited=payload.awaited,
+    )
+    application.refresh_from_db()
+    return _shown(request, application)
+
+
+@router.post(
+    "/staff/applications/{application_id}/bap/approve",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Approval chain: sign the awaited step (approve) or return to the examiner",
+)
+def staff_bap_approve(request: HttpRequest, application_id: str, payload: BapApproveIn) -> Any:
+    application = _staff_get(request, application_id)
+    baps.bap_approve(
+        bap=_bap_of(application), actor=_staff(request), approve=payload.approve, note=payload.note
+    )
+    application.refresh_from_db()
+    return _shown(request, application)
+
+
+@router.post(
+    "/staff/applications/{application_id}/bap/central",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Supervisor: record the central approval of a data change",
+)
+def staff_bap_central(request: HttpRequest, application_id: str, payload: BapCentralIn) -> Any:
+    application = _staff_get(request, application_id)
+    baps.bap_central_approve(
+        bap=_bap_of(application), actor=_staff(request), reference=payload.reference
+    )
+    application.refresh_from_db()
+    return _shown(request, application)
+
+
+@router.post(
+    "/staff/applications/{application_id}/print",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Printing: print on one blank (refused without payment or stock)",
+)
+def staff_print(request: HttpRequest, application_id: str) -> Any:
+    moved = workflow.application_print(
+        application=_staff_get(request, application_id), actor=_staff(request)
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/qc",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="QC and signature: passed (ready for pickup) or failed (print again, with a note)",
+)
+def staff_qc(request: HttpRequest, application_id: str, payload: QcIn) -> Any:
+    moved = workflow.application_qc(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        passed=payload.passed,
+        note=payload.note,
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/resume",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Resume a postponed application at the step where it stopped",
+)
+def staff_resume(request: HttpRequest, application_id: str) -> Any:
+    application = _staff_get(request, application_id)
+    if (
+        application.status == ApplicationStatus.POSTPONED
+        and application.outcome.get("resume_to") == ApplicationStatus.BAP
+    ):
+        baps.bap_reopen_after_postpone(application=application, actor=_staff(request))
+        application.refresh_from_db()
+        return _shown(request, application)
+    moved = workflow.application_resume(application=application, actor=_staff(request))
+    return _shown(request, moved)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from loket.applications.choices import BOOKABLE, WALK_IN_ONLY_CASES
 from loket.applications.models import Application
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.offices.models import Office
 from loket.offices.selectors import office_ids_with_role
 
 
@@ -65,3 +66,17 @@ def application_get_for_staff(*, user: User, public_id: uuid.UUID | str) -> Appl
     if application is None or (visible is not None and application.office_id not in visible):
         raise NotFound("application_not_found", _("Application not found."))
     return application
+
+
+def applications_at_office(*, office: Office, status: str | None = None) -> list[Application]:
+    """An office's applications at one step (in the office's completion order), or all of
+    those at the office (earliest due date first). The caller has checked the office."""
+    from loket.applications import print_queue, workflow
+
+    if status is not None:
+        return print_queue.step_queue(office, status)
+    return list(
+        Application.objects.filter(office=office, status__in=sorted(workflow.AT_OFFICE))
+        .select_related("office")
+        .order_by(F("due_date").asc(nulls_last=True), "status_changed_at", "pk")
+    )

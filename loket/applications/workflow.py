@@ -50,7 +50,7 @@ from loket.core.models import User
 from loket.core.outbox import send_email
 from loket.core.uploads import upload_store, upload_validate
 from loket.offices.models import StaffRole
-from loket.offices.selectors import office_require_role
+from loket.offices.selectors import office_ids_with_role, office_require_role
 
 S = ApplicationStatus
 SURVEY_SALT = "loket.survey.application"
@@ -154,6 +154,22 @@ PICKUP_DEADLINE_DAYS = 30
 
 def allowed_targets(status: str) -> dict[str, frozenset[str]]:
     return TRANSITIONS.get(status, {})
+
+
+def targets_for(*, application: Application, user: User) -> list[str]:
+    """The statuses this officer may move the application to from where it stands (the
+    guards may still refuse, e.g. printing before payment)."""
+    if application.office_id is None:
+        return []
+    found = []
+    for to, roles in allowed_targets(application.status).items():
+        staff_roles = roles - {SYSTEM}
+        if not staff_roles:
+            continue
+        ids = office_ids_with_role(user, staff_roles)
+        if ids is None or application.office_id in ids:
+            found.append(str(to))
+    return found
 
 
 # --- guards -------------------------------------------------------------------------------
