@@ -17,7 +17,14 @@ from loket.core.models import User
 from loket.offices.models import Office
 from loket.offices.selectors import office_ids_with_role, office_require_role
 from loket.outreach.choices import EntryMode, VisitStatus
-from loket.outreach.models import Member, OutreachOffer, Partner, Visit
+from loket.outreach.models import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Member,
+    OutreachOffer,
+    OutreachSettings,
+    Partner,
+    Visit,
+)
 from loket.queueing.choices import TicketStatus
 
 
@@ -95,6 +102,17 @@ def visit_get_for_staff(*, user: User, pk: int) -> Visit:
     if visit is None or (visible is not None and visit.office_id not in visible):
         raise NotFound("visit_not_found", _("Outreach visit not found."))
     return visit
+
+
+def min_group_sizes(*, office_ids: Iterable[int]) -> dict[int, int]:
+    """The smallest group each office serves (the default where it set none)."""
+    ids = set(office_ids)
+    found = dict(
+        OutreachSettings.objects.filter(office_id__in=ids).values_list(
+            "office_id", "min_group_size"
+        )
+    )
+    return {pk: found.get(pk, DEFAULT_MIN_GROUP_SIZE) for pk in ids}
 
 
 def offers_open(*, office: Office | None = None) -> QuerySet[OutreachOffer]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from loket.applications.services import step_form
+from loket.applications.services import step_form, step_initial
 from loket.core.audit import audit_personal_data_view
 from loket.core.decorators import applicant_required, request_user, staff_required
 from loket.core.errors import ApplicationError
@@ -68,6 +68,14 @@ def _status(form: forms.Form) -> int:
     return 400 if form.errors else 200
 
 
+def _refuse(form: forms.Form, error: ApplicationError) -> None:
+    """The refusal next to its fields and, in full, at the top of the form: the full
+    message says what to do (the offered dates, the smallest group, ...)."""
+    apply_error(form, error)
+    if form.errors and error.message not in form.non_field_errors():
+        form.add_error(None, error.message)
+
+
 def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @applicant_required
     @wraps(view)
@@ -103,7 +111,7 @@ def partner_signup(request: HttpRequest) -> HttpResponse:
                 language=translation.get_language() or "id",
             )
         except ApplicationError as error:
-            apply_error(form, error)
+            _refuse(form, error)
         else:
             login(request, partner.coordinator, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -139,12 +147,12 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ApplicationError as error:
-            apply_error(form, error)
+            _refuse(form, error)
         else:
             messages.success(request, _("Your request was sent to the office."))
             return redirect("outreach:visit", pk=visit.pk)
     offers = [o for o in selectors.offers_open() if o.date >= selectors.local_today(o.office)]
-    minimums = {o.office_id: outreach_settings(o.office).min_group_size for o in offers}
+    minimums = selectors.min_group_sizes(office_ids={o.office_id for o in offers})
     rows = [(o, minimums[o.office_id]) for o in offers]
     return render(
         request, "outreach/visit_new.html", {"form": form, "rows": rows}, status=_status(form)
@@ -169,7 +177,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 consent_note=data["consent_note"],
             )
         except ApplicationError as error:
-            apply_error(form, error)
+            _refuse(form, error)
         else:
             if code:
                 messages.success(
@@ -241,6 +249,15 @@ def member_step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
                 for message in errors:
                     form.add_error(name, message)
         return _render_step(request, member, result.application, step, form, status=400)
+    if step == 2 and application.nik:
+        # The coordinator reads back a member's personal data (UU 27/2022).
+        audit_personal_data_view(
+            actor=user,
+            subject=application,
+            office_code=member.visit.office.code,
+            fields=sorted(step_initial(application, step)),
+            purpose="outreach member entry by the coordinator",
+        )
     return _render_step(request, member, application, step, step_form(application, step))
 
 
@@ -269,7 +286,7 @@ def join(request: HttpRequest) -> HttpResponse:
         try:
             member = member_join(user=user, code=form.cleaned_data["code"])
         except ApplicationError as error:
-            apply_error(form, error)
+            _refuse(form, error)
         else:
             assert member.application is not None
             messages.success(
@@ -309,9 +326,7 @@ def office_visits(request: HttpRequest, code: str) -> HttpResponse:
             kit_add(actor=user, office=office, **kit_form.cleaned_data)
             done = _("Kit added.")
     except ApplicationError as error:
-        apply_error(
-            {"offer": offer_form, "settings": settings_form, "kit": kit_form}[action], error
-        )
+        _refuse({"offer": offer_form, "settings": settings_form, "kit": kit_form}[action], error)
     if done:
         messages.success(request, done)
         return redirect("outreach:office_visits", code=office.code)
@@ -391,7 +406,7 @@ def office_visit(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         target = {"decline": decline_form, "schedule": schedule_form}.get(action)
         if target is not None:
-            apply_error(target, error)
+            _refuse(target, error)
         else:
             messages.error(request, error.message)
             return redirect("outreach:office_visit", pk=visit.pk)
