@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen --no-sync
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres test-browser bench-sim bench-booking bench messages clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres test-browser bench-sim bench-booking bench-reports bench messages clean
 
 install:
 	@bash scripts/bootstrap.sh
@@ -44,6 +44,12 @@ bench-sim: install
 # Override the sizes with BENCH_ARGS="--places 300 --attempts 1500 --clients 32".
 bench-booking: install
 	@$(RUN) python bench/bench_booking.py $(BENCH_ARGS)
+
+# A year of a large office and a 20-office national view (issue #9): dashboard and periodic
+# report times against a plain SQL count; its own PostgreSQL; not in make test.
+# A quick run: BENCH_ARGS="--scale 0.05".
+bench-reports: install
+	@$(RUN) python bench/bench_reports.py $(BENCH_ARGS)
 
 messages: install
 	@$(RUN) python manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=.tools
