@@ -16,7 +16,7 @@ from loket.core.errors import NotFound
 from loket.core.models import User
 from loket.offices.models import Office
 from loket.offices.selectors import office_ids_with_role, office_require_role
-from loket.outreach.choices import EntryMode, VisitStatus
+from loket.outreach.choices import EntryMode, PartnerKind, VisitStatus
 from loket.outreach.models import (
     DEFAULT_MIN_GROUP_SIZE,
     Member,
@@ -24,6 +24,7 @@ from loket.outreach.models import (
     OutreachSettings,
     Partner,
     Visit,
+    VisitEvent,
 )
 from loket.queueing.choices import TicketStatus
 
@@ -145,30 +146,61 @@ def member_not_ready(member: Member, office: Office) -> str:
 
 @dataclass(frozen=True)
 class VisitFigures:
-    """Outreach as a channel, for the reports dashboard."""
+    """Outreach (jemput bola) as a channel, for the reports dashboard. Every day is the
+    office's local day."""
 
+    #: visits requested by partners in the period
     requested: int
+    #: requests the office accepted in the period
+    accepted: int
+    #: requests the office declined in the period
+    declined: int
+    #: visits held (the group's tickets issued) on a day of the period
     held: int
+    #: members of those visits who got a group ticket
+    members: int
+    #: of them, those whose ticket went through every stage (done)
     members_served: int
+    #: outreach applications of the members of those visits by partner kind (every kind
+    #: listed, 0 included; cancelled applications left out)
     applications_by_partner_kind: dict[str, int] = field(default_factory=dict)
 
 
+def _in_period(office: Office, moment: dt.datetime, start: dt.date, end: dt.date) -> bool:
+    return start <= moment.astimezone(office.tz).date() <= end
+
+
 def visit_figures(
-    *, office_ids: Iterable[int] | None, start: dt.date, end: dt.date
+    *, offices: Iterable[Office] | None, start: dt.date, end: dt.date
 ) -> VisitFigures:
-    """Visits requested (by request date) and held (by visit date) in [start, end],
-    members whose group ticket finished, and outreach applications by partner kind.
-    `office_ids` None means every office."""
+    """Outreach figures for the offices given (None: every office) and the dates
+    start..end inclusive: visits requested, accepted and declined (by the day it
+    happened), visits held (by visit day), their members with a group ticket and those
+    served, and the members' applications by partner kind."""
+    # Local days are within a day of UTC days: read a day more on each side, then keep
+    # what falls in the period on the office's own calendar.
+    since = dt.datetime.combine(start - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    until = dt.datetime.combine(end + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC)
     visits = Visit.objects.all()
-    if office_ids is not None:
-        visits = visits.filter(office_id__in=list(office_ids))
-    requested = visits.filter(created_at__date__gte=start, created_at__date__lte=end).count()
+    if offices is not None:
+        visits = visits.filter(office_id__in=[o.pk for o in offices])
+    requested = sum(
+        _in_period(v.office, v.created_at, start, end)
+        for v in visits.filter(created_at__gte=since, created_at__lt=until).select_related("office")
+    )
+    answered = {"accept": 0, "decline": 0}
+    events = VisitEvent.objects.filter(
+        visit__in=visits, kind__in=list(answered), at__gte=since, at__lt=until
+    ).select_related("visit__office")
+    for event in events:
+        if _in_period(event.visit.office, event.at, start, end):
+            answered[event.kind] += 1
     held_visits = visits.filter(
         status=VisitStatus.HELD, scheduled_date__gte=start, scheduled_date__lte=end
     )
     members = Member.objects.filter(visit__in=held_visits)
-    served = members.filter(ticket__status=TicketStatus.DONE).count()
-    by_kind = (
+    with_ticket = members.filter(ticket__isnull=False)
+    by_kind = dict(
         members.filter(application__channel=Channel.OUTREACH)
         .exclude(application__status=ApplicationStatus.CANCELLED)
         .values_list("visit__partner__kind")
@@ -177,7 +209,10 @@ def visit_figures(
     )
     return VisitFigures(
         requested=requested,
+        accepted=answered["accept"],
+        declined=answered["decline"],
         held=held_visits.count(),
-        members_served=served,
-        applications_by_partner_kind=dict(sorted(by_kind)),
+        members=with_ticket.count(),
+        members_served=with_ticket.filter(ticket__status=TicketStatus.DONE).count(),
+        applications_by_partner_kind={kind: by_kind.get(kind, 0) for kind in PartnerKind.values},
     )
