@@ -10,11 +10,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from loket.core.forms import DateInput
-from loket.planning.services import MAX_ARRIVALS_PER_HOUR, MAX_COUNTERS
+from loket.offices.choices import QuotaCategory
+from loket.planning.services import MAX_ARRIVALS_PER_HOUR, MAX_COUNTERS, YEARS
 from loket.queueing.policy import POLICIES
 
 _SPLIT = re.compile(r"[\s;,]+")
@@ -212,3 +214,172 @@ class StaffingForm(forms.Form):
         max_value=600,
         initial=30,
     )
+
+
+# --- Targets and plans (issue #9) ---------------------------------------------------------
+
+MONTH_CHOICES = [(number, name) for number, name in MONTHS.items()]
+
+
+def _count(label: Any, *, required: bool = True, help_text: Any = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        help_text=help_text,
+        error_messages={
+            "required": _lazy("Enter a number (0 or more)."),
+            "invalid": _lazy("Enter a whole number."),
+            "min_value": _lazy("Cannot be negative."),
+        },
+    )
+
+
+def _year_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_lazy("Year"),
+        min_value=YEARS[0],
+        max_value=YEARS[1],
+        error_messages={
+            "required": _lazy("Enter the year."),
+            "invalid": _lazy("Enter a year such as 2026."),
+            "min_value": _lazy("The year must be between 2000 and 2100."),
+            "max_value": _lazy("The year must be between 2000 and 2100."),
+        },
+    )
+
+
+def _month_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_lazy("Month"),
+        min_value=1,
+        max_value=12,
+        widget=forms.Select(choices=MONTH_CHOICES),
+        error_messages={
+            "required": _lazy("Choose a month."),
+            "invalid": _lazy("The month must be between 1 and 12."),
+            "min_value": _lazy("The month must be between 1 and 12."),
+            "max_value": _lazy("The month must be between 1 and 12."),
+        },
+    )
+
+
+class PlanPeriodForm(forms.Form):
+    """Which year and month the page shows."""
+
+    year = _year_field()
+    month = _month_field()
+
+
+class TargetForm(forms.Form):
+    """The year's issuance target and the optional figure of each month."""
+
+    year = _year_field()
+    passports = _count(
+        _lazy("Passports to issue in the year"),
+        help_text=_lazy(
+            "Months left empty share what the year has left. When all twelve months "
+            "are filled in they must add up to the year."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, name in MONTHS.items():
+            self.fields[f"month_{number}"] = _count(name, required=False)
+
+    def month_fields(self) -> list[forms.BoundField]:
+        return [self[f"month_{number}"] for number in MONTHS]
+
+    def months(self) -> dict[int, int | None]:
+        return {number: self.cleaned_data.get(f"month_{number}") for number in MONTHS}
+
+
+class QuotaPlanForm(forms.Form):
+    """Planned places per working day of each quota category for one month."""
+
+    year = _year_field()
+    month = _month_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for category, label in QuotaCategory.choices:
+            self.fields[category] = _count(label, required=False)
+
+    def category_fields(self) -> list[forms.BoundField]:
+        return [self[category] for category in QuotaCategory.values]
+
+    def places(self) -> dict[str, int | None]:
+        return {category: self.cleaned_data.get(category) for category in QuotaCategory.values}
+
+
+def _staffing_fields() -> tuple[forms.IntegerField, forms.IntegerField]:
+    return (
+        _count(_lazy("Officers on duty")),
+        _count(
+            _lazy("Counters open"),
+            help_text=_lazy("At most the officers on duty: each open counter needs an officer."),
+        ),
+    )
+
+
+def _check_counters(form: forms.Form, data: dict[str, Any]) -> None:
+    officers, counters = data.get("officers"), data.get("counters")
+    if officers is not None and counters is not None and counters > officers:
+        form.add_error(
+            "counters",
+            _(
+                "%(counters)d counters cannot be open with %(officers)d officers on duty: "
+                "each open counter needs an officer."
+            )
+            % {"counters": counters, "officers": officers},
+        )
+
+
+class DutyDayForm(forms.Form):
+    """Officers on duty and counters open on one working day."""
+
+    date = forms.DateField(
+        label=_lazy("Date"),
+        widget=DateInput(),
+        error_messages={
+            "required": _lazy("Enter the date."),
+            "invalid": _lazy("Enter a valid date."),
+        },
+    )
+    officers, counters = _staffing_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_counters(self, data)
+        return data
+
+
+class DutyRangeForm(forms.Form):
+    """The same staffing for every working day of a date range."""
+
+    start = forms.DateField(
+        label=_lazy("First day"),
+        widget=DateInput(),
+        error_messages={
+            "required": _lazy("Enter the first day."),
+            "invalid": _lazy("Enter a valid date."),
+        },
+    )
+    end = forms.DateField(
+        label=_lazy("Last day"),
+        widget=DateInput(),
+        error_messages={
+            "required": _lazy("Enter the last day."),
+            "invalid": _lazy("Enter a valid date."),
+        },
+    )
+    officers, counters = _staffing_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The last day is before the first day."))
+        _check_counters(self, data)
+        return data

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from loket.booking.models import SlotCapacity
+from loket.core.calendar import days_off
 from loket.core.choices import NATIONAL_ROLES, SUPERVISOR_ROLES
 from loket.core.errors import NotFound
 from loket.core.models import User
-from loket.offices.models import Office
-from loket.offices.selectors import office_require_role
+from loket.offices.choices import QuotaCategory
+from loket.offices.models import Office, Target
+from loket.offices.selectors import office_ids_with_role, office_require_role
 from loket.planning.calibration import Calibration
 from loket.planning.charts import Series, bar_chart
-from loket.planning.models import SavedScenario, StoredReport
+from loket.planning.models import DutyDay, QuotaPlan, SavedScenario, StoredReport
+from loket.queueing.models import CounterSession
 
 # Who may plan capacity: the office's supervisors and the national roles.
 PLANNER_ROLES = sorted(SUPERVISOR_ROLES | NATIONAL_ROLES)
@@ -212,3 +223,221 @@ def stored_report_get(*, office: Office | None, report_id: int) -> StoredReport:
 
 def stored_report_exists(*, office: Office | None, kind: str, year: int, index: int) -> bool:
     return StoredReport.objects.filter(office=office, kind=kind, year=year, index=index).exists()
+
+
+# --- Targets and plans (issue #9): the year's target, quota plans, duty days -------------
+
+# Who may change an office's targets and plans; every officer of the office and the
+# national roles may read them.
+PLAN_EDITOR_ROLES = sorted(SUPERVISOR_ROLES)
+
+
+def plans_can_edit(*, user: User, office: Office) -> bool:
+    """Whether ``user`` may change the office's targets and plans. Raises NotFound when
+    the office is outside the user's scope, so a reader learns nothing of other offices."""
+    office_require_role(user=user, office=office)
+    allowed = office_ids_with_role(user, PLAN_EDITOR_ROLES)
+    return allowed is None or office.pk in allowed
+
+
+@dataclass(frozen=True)
+class TargetYear:
+    """The issuance target of one office and year: the yearly figure, the months that
+    have their own, and what each month without its own figure gets (the rest of the
+    year spread evenly, so that the twelve months always add up to the year)."""
+
+    year: int
+    passports: int | None
+    months: dict[int, int]
+    rest_per_month: Decimal | None
+
+
+def target_year(*, office: Office, year: int) -> TargetYear:
+    yearly: int | None = None
+    months: dict[int, int] = {}
+    for month, passports in Target.objects.filter(office=office, year=year).values_list(
+        "month", "passports"
+    ):
+        if month is None:
+            yearly = passports
+        else:
+            months[month] = passports
+    rest: Decimal | None = None
+    if yearly is not None and len(months) < 12:
+        left = max(yearly - sum(months.values()), 0)
+        rest = (Decimal(left) / Decimal(12 - len(months))).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return TargetYear(year=year, passports=yearly, months=months, rest_per_month=rest)
+
+
+def quota_plan_month(*, office: Office, year: int, month: int) -> dict[str, int]:
+    """Planned places per working day by category for one month of the office."""
+    return dict(
+        QuotaPlan.objects.filter(office=office, year=year, month=month).values_list(
+            "category", "places_per_day"
+        )
+    )
+
+
+def duty_days(*, office: Office, start: dt.date, end: dt.date) -> QuerySet[DutyDay]:
+    return DutyDay.objects.filter(office=office, date__range=(start, end)).order_by("date")
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def working_days_by_month(*, office: Office, year: int) -> dict[int, int]:
+    """Working days of each month of ``year`` on the office's calendar."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    off = days_off(office, start, end)
+    counts = dict.fromkeys(range(1, 13), 0)
+    day = start
+    while day <= end:
+        if day not in off:
+            counts[day.month] += 1
+        day += dt.timedelta(days=1)
+    return counts
+
+
+@dataclass(frozen=True)
+class QuotaMonthRow:
+    """Planned against released places of one category in one month. ``planned`` is
+    places per working day times the month's working days (summed over offices);
+    ``released`` and ``taken`` are the booking capacity rows of the month's dates."""
+
+    month: int
+    category: str
+    label: str
+    planned_per_day: int | None
+    working_days: int
+    planned: int | None
+    released: int
+    taken: int
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.planned is None else self.released - self.planned
+
+
+def quota_planned_vs_released(
+    *, offices: Sequence[Office], year: int, months: Iterable[int] = range(1, 13)
+) -> list[QuotaMonthRow]:
+    """Per month and quota category: places planned (QuotaPlan) against places released
+    for booking and taken (booking.SlotCapacity), over ``offices``. A (month, category)
+    with neither a plan nor a release is left out. ``planned_per_day`` is shown for one
+    office only (a sum over offices of different calendars would mislead)."""
+    wanted = sorted(set(months))
+    ids = [o.pk for o in offices]
+    per_day: dict[tuple[int, int, str], int] = {}
+    for office_id, month, category, places in QuotaPlan.objects.filter(
+        office_id__in=ids, year=year, month__in=wanted
+    ).values_list("office_id", "month", "category", "places_per_day"):
+        per_day[(office_id, month, category)] = places
+    working = {o.pk: working_days_by_month(office=o, year=year) for o in offices}
+    released: dict[tuple[int, str], tuple[int, int]] = {}
+    for row in (
+        SlotCapacity.objects.filter(office_id__in=ids, date__year=year, date__month__in=wanted)
+        .values("date__month", "category")
+        .annotate(capacity=Sum("capacity"), used=Sum("used"))
+    ):
+        released[(row["date__month"], row["category"])] = (row["capacity"], row["used"])
+    labels = dict(QuotaCategory.choices)
+    rows = []
+    for month in wanted:
+        for category in QuotaCategory.values:
+            planned: int | None = None
+            days = 0
+            for office_id in ids:
+                days += working[office_id][month]
+                planned_places = per_day.get((office_id, month, category))
+                if planned_places is not None:
+                    planned = (planned or 0) + planned_places * working[office_id][month]
+            capacity, used = released.get((month, category), (0, 0))
+            if planned is None and not capacity:
+                continue
+            single = per_day.get((ids[0], month, category)) if len(ids) == 1 else None
+            rows.append(
+                QuotaMonthRow(
+                    month=month,
+                    category=category,
+                    label=str(labels[category]),
+                    planned_per_day=single,
+                    working_days=days,
+                    planned=planned,
+                    released=capacity,
+                    taken=used,
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class CounterDayRow:
+    """Counters planned (DutyDay) against counters that had an officer signed in at some
+    moment of the local day (queueing.CounterSession), summed over offices."""
+
+    date: dt.date
+    working: bool
+    officers: int | None
+    planned: int | None
+    opened: int
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.planned is None else self.opened - self.planned
+
+
+def counters_planned_vs_opened(
+    *, offices: Sequence[Office], start: dt.date, end: dt.date
+) -> list[CounterDayRow]:
+    """One row per local date in [start, end] that is a working day of any office, has a
+    duty plan or had a counter open. A session still open counts up to now."""
+    now = timezone.now()
+    planned: dict[dt.date, tuple[int, int]] = {}
+    for day, officers, counters in DutyDay.objects.filter(
+        office__in=offices, date__range=(start, end)
+    ).values_list("date", "officers", "counters"):
+        before = planned.get(day, (0, 0))
+        planned[day] = (before[0] + officers, before[1] + counters)
+    opened: dict[dt.date, set[int]] = defaultdict(set)
+    working: set[dt.date] = set()
+    for office in offices:
+        tz = office.tz
+        first = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+        after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        off = days_off(office, start, end)
+        day = start
+        while day <= end:
+            if day not in off:
+                working.add(day)
+            day += dt.timedelta(days=1)
+        sessions = CounterSession.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=first),
+            counter__office=office,
+            started_at__lt=after,
+        ).values_list("counter_id", "started_at", "ended_at")
+        for counter_id, started_at, ended_at in sessions:
+            last_moment = min(ended_at or now, after - dt.timedelta(microseconds=1))
+            day = max(started_at.astimezone(tz).date(), start)
+            last = last_moment.astimezone(tz).date()
+            while day <= last:
+                opened[day].add(counter_id)
+                day += dt.timedelta(days=1)
+    rows = []
+    day = start
+    while day <= end:
+        if day in working or day in planned or opened.get(day):
+            plan = planned.get(day)
+            rows.append(
+                CounterDayRow(
+                    date=day,
+                    working=day in working,
+                    officers=plan[0] if plan else None,
+                    planned=plan[1] if plan else None,
+                    opened=len(opened.get(day, ())),
+                )
+            )
+        day += dt.timedelta(days=1)
+    return rows

@@ -17,6 +17,7 @@ A *plan* is a JSON-ready dict, the form state of one what-if scenario::
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ from django.utils.translation import gettext as _
 
 from capacity_sim import Params, SimulationLimitError, run
 from loket.core.audit import audit_record
-from loket.core.errors import ApplicationError
+from loket.core.calendar import days_off
+from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
 from loket.offices.choices import QuotaCategory, StageCode
-from loket.offices.models import Counter, DailyQuota, Office
+from loket.offices.models import Counter, DailyQuota, Office, Target
 from loket.offices.selectors import office_require_role
 from loket.planning.calibration import (
     Calibration,
@@ -38,8 +40,8 @@ from loket.planning.calibration import (
     opening_day,
     sim_stages,
 )
-from loket.planning.models import SavedScenario, StoredReport
-from loket.planning.selectors import PLANNER_ROLES
+from loket.planning.models import DutyDay, QuotaPlan, SavedScenario, StoredReport
+from loket.planning.selectors import PLAN_EDITOR_ROLES, PLANNER_ROLES
 from loket.queueing.choices import ServiceClass
 from loket.queueing.models import QueueConfig
 from loket.queueing.policy import POLICIES
@@ -802,3 +804,309 @@ def stored_report_save(
         existing = StoredReport.objects.get(office=office, kind=kind, year=year, index=index)
         return existing, False
     return report, True
+
+
+# --- Targets and plans (issue #9) ---------------------------------------------------------
+
+MAX_PASSPORTS_PER_YEAR = 1_000_000
+MAX_PLACES_PER_DAY = 5_000
+MAX_OFFICERS_PER_DAY = 500
+# A bulk entry covers at most about a quarter; longer plans are entered in steps.
+MAX_DUTY_RANGE_DAYS = 93
+YEARS = (2000, 2100)
+
+
+def _check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ApplicationError(
+            "year_out_of_range",
+            _("The year must be between %(low)d and %(high)d.")
+            % {"low": YEARS[0], "high": YEARS[1]},
+            fields={
+                "year": _("Between %(low)d and %(high)d.") % {"low": YEARS[0], "high": YEARS[1]}
+            },
+        )
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise ApplicationError(
+            "month_out_of_range",
+            _("The month must be between 1 and 12."),
+            fields={"month": _("Between 1 and 12.")},
+        )
+
+
+def _check_count(value: int, *, field: str, limit: int) -> None:
+    if value < 0:
+        raise ApplicationError(
+            "negative_number",
+            _("A number cannot be negative."),
+            fields={field: _("Cannot be negative.")},
+        )
+    if value > limit:
+        raise ApplicationError(
+            "number_too_large",
+            _("%(value)d is more than the highest allowed, %(limit)d.")
+            % {"value": value, "limit": limit},
+            fields={field: _("At most %(limit)d.") % {"limit": limit}},
+        )
+
+
+def target_year_save(
+    *, actor: User, office: Office, year: int, passports: int, months: dict[int, int | None]
+) -> None:
+    """Set the office's issuance target for ``year`` and, optionally, per month.
+
+    Monthly figures may not contradict the year: when all twelve are given they must add
+    up to the yearly figure, and fewer may not add up to more than it (the months left
+    out share the rest). A month given as None loses its own figure.
+    """
+    office_require_role(user=actor, office=office, roles=PLAN_EDITOR_ROLES)
+    _check_year(year)
+    _check_count(passports, field="passports", limit=MAX_PASSPORTS_PER_YEAR)
+    given: dict[int, int] = {}
+    for month, value in sorted(months.items()):
+        _check_month(month)
+        if value is not None:
+            _check_count(value, field=f"month_{month}", limit=MAX_PASSPORTS_PER_YEAR)
+            given[month] = value
+    total = sum(given.values())
+    if len(given) == 12 and total != passports:
+        raise ApplicationError(
+            "months_sum_mismatch",
+            _(
+                "The twelve months add up to %(total)d but the year's target is %(year)d; "
+                "make them equal or leave some months empty."
+            )
+            % {"total": total, "year": passports},
+            fields={
+                "passports": _("Must equal the sum of the months (%(total)d).") % {"total": total}
+            },
+        )
+    if total > passports:
+        raise ApplicationError(
+            "months_exceed_year",
+            _("The months add up to %(total)d, more than the year's target of %(year)d.")
+            % {"total": total, "year": passports},
+            fields={
+                "passports": _("At least the sum of the months (%(total)d).") % {"total": total}
+            },
+        )
+    with transaction.atomic():
+        existing = {
+            t.month: t for t in Target.objects.select_for_update().filter(office=office, year=year)
+        }
+        changes: dict[str, list[int | None]] = {}
+        for month in [None, *range(1, 13)]:
+            new = passports if month is None else given.get(month)
+            row = existing.get(month)
+            old = row.passports if row is not None else None
+            if old == new:
+                continue
+            changes["year" if month is None else f"{month:02d}"] = [old, new]
+            if new is None:
+                assert row is not None
+                row.delete()
+            elif row is None:
+                Target.objects.create(office=office, year=year, month=month, passports=new)
+            else:
+                row.passports = new
+                row.save(update_fields=["passports"])
+        if changes:
+            yearly = Target.objects.get(office=office, year=year, month__isnull=True)
+            audit_record(
+                actor=actor,
+                action="planning.target_save",
+                target=yearly,
+                office_code=office.code,
+                changes={"year": year, "passports": changes},
+            )
+
+
+def quota_plan_save(
+    *, actor: User, office: Office, year: int, month: int, places: dict[str, int | None]
+) -> None:
+    """Set the planned places per working day of each quota category for one month;
+    a category given as None loses its plan."""
+    office_require_role(user=actor, office=office, roles=PLAN_EDITOR_ROLES)
+    _check_year(year)
+    _check_month(month)
+    for category, value in places.items():
+        if category not in QuotaCategory.values:
+            raise ApplicationError(
+                "unknown_category",
+                _("Unknown quota category %(category)s.") % {"category": category[:20]},
+            )
+        if value is not None:
+            _check_count(value, field=category, limit=MAX_PLACES_PER_DAY)
+    with transaction.atomic():
+        existing = {
+            p.category: p
+            for p in QuotaPlan.objects.select_for_update().filter(
+                office=office, year=year, month=month
+            )
+        }
+        changes: dict[str, list[int | None]] = {}
+        for category, new in sorted(places.items()):
+            row = existing.get(category)
+            old = row.places_per_day if row is not None else None
+            if old == new:
+                continue
+            changes[category] = [old, new]
+            if new is None:
+                assert row is not None
+                row.delete()
+            elif row is None:
+                QuotaPlan.objects.create(
+                    office=office, year=year, month=month, category=category, places_per_day=new
+                )
+            else:
+                row.places_per_day = new
+                row.save(update_fields=["places_per_day"])
+        if changes:
+            audit_record(
+                actor=actor,
+                action="planning.quota_plan_save",
+                target=office,
+                office_code=office.code,
+                changes={"month": f"{year}-{month:02d}", "places_per_day": changes},
+            )
+
+
+def _check_staffing(office: Office, officers: int, counters: int) -> None:
+    _check_count(officers, field="officers", limit=MAX_OFFICERS_PER_DAY)
+    _check_count(counters, field="counters", limit=MAX_OFFICERS_PER_DAY)
+    if counters > officers:
+        raise ApplicationError(
+            "counters_exceed_officers",
+            _(
+                "%(counters)d counters cannot be open with %(officers)d officers on duty: "
+                "each open counter needs an officer."
+            )
+            % {"counters": counters, "officers": officers},
+            fields={
+                "counters": _("At most the number of officers on duty (%(officers)d).")
+                % {"officers": officers}
+            },
+        )
+    available = Counter.objects.filter(office=office, is_active=True).count()
+    if available and counters > available:
+        raise ApplicationError(
+            "counters_exceed_office",
+            _("The office has %(available)d active counters; %(counters)d cannot be open.")
+            % {"available": available, "counters": counters},
+            fields={"counters": _("At most %(available)d.") % {"available": available}},
+        )
+
+
+def _duty_upsert(
+    *, office: Office, days: list[dt.date], officers: int, counters: int
+) -> dict[str, list[Any]]:
+    existing = {
+        d.date: d for d in DutyDay.objects.select_for_update().filter(office=office, date__in=days)
+    }
+    changes: dict[str, list[Any]] = {}
+    for day in days:
+        row = existing.get(day)
+        before = [row.officers, row.counters] if row is not None else None
+        if before == [officers, counters]:
+            continue
+        changes[day.isoformat()] = [before, [officers, counters]]
+        if row is None:
+            DutyDay.objects.create(office=office, date=day, officers=officers, counters=counters)
+        else:
+            row.officers, row.counters = officers, counters
+            row.save(update_fields=["officers", "counters"])
+    return changes
+
+
+def duty_day_save(
+    *, actor: User, office: Office, date: dt.date, officers: int, counters: int
+) -> None:
+    """Plan the officers on duty and counters open for one working day of the office."""
+    office_require_role(user=actor, office=office, roles=PLAN_EDITOR_ROLES)
+    _check_year(date.year)
+    _check_staffing(office, officers, counters)
+    if date in days_off(office, date, date):
+        raise ApplicationError(
+            "not_a_working_day",
+            _("%(date)s is not a working day at this office (weekend, holiday or closure).")
+            % {"date": date.isoformat()},
+            fields={"date": _("Not a working day.")},
+        )
+    with transaction.atomic():
+        changes = _duty_upsert(office=office, days=[date], officers=officers, counters=counters)
+        if changes:
+            audit_record(
+                actor=actor,
+                action="planning.duty_day_save",
+                target=office,
+                office_code=office.code,
+                changes={"days": changes},
+            )
+
+
+def duty_days_bulk_save(
+    *, actor: User, office: Office, start: dt.date, end: dt.date, officers: int, counters: int
+) -> list[dt.date]:
+    """Plan the same staffing for every working day from ``start`` to ``end`` (weekends,
+    national holidays, joint leave and office closures skipped); the days set, in order."""
+    office_require_role(user=actor, office=office, roles=PLAN_EDITOR_ROLES)
+    _check_year(start.year)
+    _check_year(end.year)
+    if end < start:
+        raise ApplicationError(
+            "range_reversed",
+            _("The last day is before the first day."),
+            fields={"end": _("On or after the first day.")},
+        )
+    if (end - start).days + 1 > MAX_DUTY_RANGE_DAYS:
+        raise ApplicationError(
+            "range_too_long",
+            _("Enter at most %(days)d days at once.") % {"days": MAX_DUTY_RANGE_DAYS},
+            fields={
+                "end": _("At most %(days)d days after the first day.")
+                % {"days": MAX_DUTY_RANGE_DAYS}
+            },
+        )
+    _check_staffing(office, officers, counters)
+    off = days_off(office, start, end)
+    days = [
+        start + dt.timedelta(days=i)
+        for i in range((end - start).days + 1)
+        if start + dt.timedelta(days=i) not in off
+    ]
+    if not days:
+        raise ApplicationError(
+            "no_working_days",
+            _("There is no working day between these dates."),
+            fields={"start": _("No working day in this range.")},
+        )
+    with transaction.atomic():
+        changes = _duty_upsert(office=office, days=days, officers=officers, counters=counters)
+        if changes:
+            audit_record(
+                actor=actor,
+                action="planning.duty_days_bulk",
+                target=office,
+                office_code=office.code,
+                changes={"from": start.isoformat(), "to": end.isoformat(), "days": changes},
+            )
+    return days
+
+
+def duty_day_delete(*, actor: User, office: Office, date: dt.date) -> None:
+    office_require_role(user=actor, office=office, roles=PLAN_EDITOR_ROLES)
+    with transaction.atomic():
+        row = DutyDay.objects.select_for_update().filter(office=office, date=date).first()
+        if row is None:
+            raise NotFound("duty_day_not_found", _("No duty plan for that day."))
+        audit_record(
+            actor=actor,
+            action="planning.duty_day_delete",
+            target=office,
+            office_code=office.code,
+            changes={"days": {date.isoformat(): [[row.officers, row.counters], None]}},
+        )
+        row.delete()

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from loket.planning import views
+from loket.planning import views, views_plans
 
 app_name = "planning"
 
 urlpatterns = [
     path("staf/perencanaan/<str:code>/", views.planner, name="planner"),
+    path("staf/perencanaan/<str:code>/target/", views_plans.plans, name="plans"),
     path(
         "staf/perencanaan/<str:code>/skenario/<int:scenario_id>/hapus/",
         views.scenario_delete_view,
