@@ -90,3 +90,68 @@ def test_what_if_comparison(page, demo):
     saved = SavedScenario.objects.get(office__code="KPG")
     assert saved.name == "Tambah loket wawancara"
     assert page.locator(f"#load-b-{saved.pk}").is_visible()
+
+
+def test_targets_and_plans(page, db):
+    """A head of office enters the year's target, February's quota plan and a week of
+    duty days at a small phone's width; counters above officers are refused with their
+    message and nothing is saved. February 2025 has 20 working days in Indonesia."""
+    from loket.offices.models import Target
+    from loket.planning.models import DutyDay, QuotaPlan
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, "head.of.office@demo.loket.test")
+    page.goto("/staf/perencanaan/KPG/target/?year=2025&month=2")
+    assert page.get_by_test_id("target-year").inner_text() == "—"
+    assert axe_violations(page) == []
+    assert not has_horizontal_overflow(page)
+
+    page.locator("#id_target-passports").fill("1200")
+    page.locator("#target-months").click()
+    page.locator("#id_target-month_2").fill("100")
+    page.locator("#save-target").click()
+    page.locator(".messages").wait_for()
+    assert page.get_by_test_id("target-year").inner_text() == "1200"
+    assert (
+        page.locator('[data-testid="target-table"] tr[data-month="2"] td').nth(0).inner_text()
+        == "100"
+    )
+
+    page.locator("#id_quota-regular").fill("60")
+    page.locator("#id_quota-priority").fill("10")
+    page.locator("#save-quota").click()
+    page.get_by_test_id("quota-table").wait_for()
+    assert page.get_by_test_id("planned-regular").inner_text() == "1200"  # 60 x 20
+    assert page.get_by_test_id("planned-priority").inner_text() == "200"
+
+    page.locator("#id_range-start").fill("2025-02-03")
+    page.locator("#id_range-end").fill("2025-02-09")
+    page.locator("#id_range-officers").fill("6")
+    page.locator("#id_range-counters").fill("4")
+    page.locator("#save-range").click()
+    page.locator(".messages").wait_for()
+    for d in range(3, 8):
+        assert page.get_by_test_id(f"counters-2025-02-0{d}").inner_text() == "4"
+        assert page.get_by_test_id(f"officers-2025-02-0{d}").inner_text() == "6"
+    assert page.locator('[data-testid="duty-table"] tr[data-date="2025-02-08"]').count() == 0
+
+    page.locator("#id_duty-date").fill("2025-02-10")
+    page.locator("#id_duty-officers").fill("2")
+    page.locator("#id_duty-counters").fill("3")
+    page.locator("#save-duty").click()
+    error = page.locator("#id_duty-counters_error_1")
+    error.wait_for()
+    assert "3" in error.inner_text() and "2" in error.inner_text()
+    assert page.get_by_test_id("counters-2025-02-10").inner_text() == "—"
+    assert axe_violations(page) == []
+    assert not has_horizontal_overflow(page)
+
+    assert list(Target.objects.filter(office__code="KPG").values_list("month", "passports")) in (
+        [(None, 1200), (2, 100)],
+        [(2, 100), (None, 1200)],
+    )
+    assert QuotaPlan.objects.filter(office__code="KPG").count() == 2
+    assert sorted(DutyDay.objects.filter(office__code="KPG").values_list("date", flat=True)) == [
+        dt.date(2025, 2, d) for d in range(3, 8)
+    ]
