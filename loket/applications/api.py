@@ -453,6 +453,29 @@ def staff_photo(request: HttpRequest, application_id: str) -> HttpResponse:
     return response
 
 
+@router.get(
+    "/staff/applications/{application_id}/bap.pdf",
+    auth=staff_auth,
+    summary="Officers: the BAP report with its signatures, as a PDF (audited)",
+)
+def staff_bap_pdf(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = _staff_get(request, application_id)
+    bap = Bap.objects.filter(application=application).select_related("examiner").first()
+    if bap is None:
+        raise ApplicationError("bap_missing", _("This application has no BAP."), status=404)
+    audit_personal_data_view(
+        actor=_staff(request),
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("full_name", "nik", "bap"),
+        purpose="BAP report (API)",
+    )
+    response = HttpResponse(baps.bap_pdf(bap), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bap-{application.public_id}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @router.post(
     "/staff/applications/{application_id}/adjudicate",
     response=StaffOut,

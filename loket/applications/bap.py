@@ -291,40 +291,82 @@ def bap_reopen_after_postpone(*, application: Application, actor: User) -> Bap:
 
 
 def bap_pdf(bap: Bap) -> bytes:
-    """The signed examination report as a PDF (reportlab, like the booking proof)."""
+    """The examination report as a PDF (reportlab, like the booking proof).
+
+    It carries the record (trigger, statement, findings, examiner), the proposed decision
+    and the signatures of the current round in chain order, each with the signer's role,
+    name and time in the office's time zone, and the central approval of a data change.
+    Until the chain has decided, the report says it is a draft. Long statements wrap and
+    run onto further pages."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
     application = bap.application
+    office = application.office
+    tz = office.tz if office is not None else timezone.get_current_timezone()
+
+    def when(moment: dt.datetime | None) -> str:
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if moment else "-"
+
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    y = 280 * mm
+    pdf.setTitle(f"BAP {application.public_id}")
+    left, width, top, bottom = 20 * mm, 170 * mm, 280 * mm, 20 * mm
+    y = top
 
-    def line(text: str, size: int = 10) -> None:
+    def line(text: str, size: int = 10, font: str = "Helvetica") -> None:
         nonlocal y
-        pdf.setFont("Helvetica", size)
-        for chunk in [text[i : i + 95] for i in range(0, max(len(text), 1), 95)]:
-            pdf.drawString(20 * mm, y, chunk)
-            y -= 6 * mm
+        for chunk in simpleSplit(text, font, size, width) or [""]:
+            if y < bottom:
+                pdf.showPage()
+                y = top
+            pdf.setFont(font, size)
+            pdf.drawString(left, y, chunk)
+            y -= size * 0.6 * mm
+        y -= 1 * mm
 
-    line(_("Examination report (BAP)"), 14)
-    line(f"{application.office.name if application.office else ''}")
-    line(f"{_('Applicant')}: {application.full_name} — NIK {application.nik}")
+    decided = bap.status == BapStatus.DECIDED
+    line(_("Examination report (BAP)"), 14, "Helvetica-Bold")
+    if not decided:
+        line(_("DRAFT: the approval chain has not decided yet."), 10, "Helvetica-Bold")
+    line(office.name if office is not None else "")
+    line(f"{_('Application')}: {application.public_id}")
+    line(f"{_('Applicant')}: {application.full_name} - NIK {application.nik}")
     line(f"{_('Reason for the BAP')}: {bap.get_trigger_display()}")
-    line(f"{_('Examiner')}: {bap.examiner.full_name if bap.examiner else '-'}")
-    line(f"{_('Statement')}: {bap.statement}")
-    line(f"{_('Findings')}: {bap.findings}")
-    line(f"{_('Decision')}: {bap.get_proposal_display()} {bap.proposal_reason}")
-    for approval in bap.approvals.filter(round=bap.round).select_related("approver"):
+    line(f"{_('Opened')}: {when(bap.opened_at)}")
+    line(
+        f"{_('Examiner')}: {bap.examiner.full_name if bap.examiner else '-'}"
+        f" ({_role_label(Role.BAP_EXAMINER)})"
+    )
+    line(_("Statement"), 11, "Helvetica-Bold")
+    line(bap.statement or "-")
+    line(_("Findings"), 11, "Helvetica-Bold")
+    line(bap.findings or "-")
+    line(_("Proposed decision"), 11, "Helvetica-Bold")
+    decision = bap.get_proposal_display() if bap.proposal else "-"
+    if bap.proposal == BapOutcome.SUSPEND and bap.suspend_months:
+        decision += " " + _("(%(months)s months)") % {"months": bap.suspend_months}
+    line(f"{decision} {bap.proposal_reason}".strip())
+    if bap.awaited:
+        line(f"{_('Awaited')}: {', '.join(bap.awaited)}")
+    line(_("Signatures (approval chain, in order)"), 11, "Helvetica-Bold")
+    approvals = list(bap.approvals.filter(round=bap.round).select_related("approver"))
+    if not approvals:
+        line(_("No signature yet."))
+    for approval in approvals:
+        verdict = _("approved") if approval.approved else _("returned to the examiner")
         line(
-            f"{approval.sequence}. {approval.role}: {approval.approver.full_name} "
-            f"{timezone.localtime(approval.at).strftime('%Y-%m-%d %H:%M')}"
-            f" {'✓' if approval.approved else '✗'}"
+            f"{approval.sequence}. {_role_label(approval.role)}: {approval.approver.full_name}"
+            f" - {verdict} - {when(approval.at)}" + (f" - {approval.note}" if approval.note else "")
         )
-    if bap.central_reference:
-        line(f"{_('Central approval')}: {bap.central_reference}")
-    line(f"{_('Status')}: {bap.get_status_display()}")
+    if bap.needs_central:
+        line(
+            f"{_('Central approval')}: {bap.central_reference or _('awaited')}"
+            f" ({when(bap.central_approved_at) if bap.central_approved_at else bap.central_due})"
+        )
+    line(f"{_('Status')}: {bap.get_status_display()} {when(bap.decided_at) if decided else ''}")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

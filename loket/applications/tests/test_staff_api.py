@@ -313,6 +313,7 @@ def test_detail_is_audited_and_lists_the_steps_this_officer_may_take(client, off
 STEPS = [
     ("get", ""),
     ("get", "/photo"),
+    ("get", "/bap.pdf"),
     ("post", "/arrive"),
     ("post", "/document-check"),
     ("post", "/interview"),
