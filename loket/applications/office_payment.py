@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from loket.applications import workflow
 from loket.applications.choices import CaseType, ServiceClass
 from loket.applications.models import Application, WorkflowSettings
+from loket.core.audit import audit_record
 from loket.core.calendar import local_date
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError
@@ -28,6 +31,8 @@ from loket.payments.selectors import fee_quote
 from loket.payments.signals import bill_paid
 
 REFERENCE_PREFIX = "application:"
+#: The zero-amount bill line that records a waived percepatan fee and its legal basis.
+WAIVER_ITEM = "percepatan_waiver"
 
 
 def application_bill_issue(*, application: Application, actor: User) -> Bill:
@@ -55,16 +60,32 @@ def application_bill_issue(*, application: Application, actor: User) -> Bill:
     ]
     settings = WorkflowSettings.objects.filter(office=office).first()
     waiver = ""
+    waived = 0
     if (
         settings is not None
         and settings.waive_percepatan_for_vulnerable
         and application.service_class == ServiceClass.PRIORITY
         and application.percepatan
     ):
-        # UU 25/2009 art. 29: vulnerable groups get special treatment free of charge.
-        lines = [ln for ln in lines if ln["item"] != TariffItem.PERCEPATAN]
+        # UU 25/2009 art. 29: vulnerable groups get special treatment free of charge. The
+        # waived fee stays on the bill as a zero line naming its legal basis, so the
+        # receipt and the audit log show what was not charged and why.
         waiver = settings.waiver_legal_basis
+        waived = sum(int(ln["amount"]) for ln in lines if ln["item"] == TariffItem.PERCEPATAN)
+        lines = [ln for ln in lines if ln["item"] != TariffItem.PERCEPATAN]
+        lines.append(
+            {
+                "item": WAIVER_ITEM,
+                "label": _("Percepatan fee waived for a vulnerable applicant (Rp%(amount)s)")
+                % {"amount": number_format(waived, force_grouping=True)},
+                "amount": 0,
+                "regulation": waiver,
+                "waived_amount": waived,
+            }
+        )
     amount = sum(int(ln["amount"]) for ln in lines)
+    # The gateway is called outside our transaction (bill_issue keeps its own); what the
+    # application records about the bill is one atomic step with its audit line.
     bill = bill_issue(
         amount=amount,
         lines=lines,
@@ -73,9 +94,23 @@ def application_bill_issue(*, application: Application, actor: User) -> Bill:
         office_code=office.code,
         payer_name=application.full_name,
     )
-    Application.objects.filter(pk=application.pk).update(
-        billing_code=bill.billing_code, fee_waiver_basis=waiver
-    )
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(
+            billing_code=bill.billing_code, fee_waiver_basis=waiver
+        )
+        audit_record(
+            actor=actor,
+            action="application.bill",
+            target=application,
+            office_code=office.code,
+            changes={
+                "billing_code": bill.billing_code,
+                "amount": amount,
+                "items": [ln["item"] for ln in lines],
+                **({"fee_waived": waived, "waiver_legal_basis": waiver} if waiver else {}),
+            },
+            reason=waiver,
+        )
     application.refresh_from_db()
     return bill
 

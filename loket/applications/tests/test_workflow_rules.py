@@ -26,6 +26,7 @@ from loket.applications.sweep import applications_sweep
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError, Forbidden
+from loket.core.models import AuditEntry
 from loket.notifications.models import OutboxMessage
 from loket.offices.models import OfficeClosure, Stage
 from loket.payments.billing import bill_mark_paid
@@ -322,3 +323,27 @@ def test_percepatan_fee_waiver_for_vulnerable_applicants_is_a_recorded_policy(of
     assert waived.amount == charged.amount - 1_000_000
     other.refresh_from_db()
     assert other.fee_waiver_basis == "UU 25/2009 pasal 29"
+    # The waived fee stays on the bill as a zero line with its legal basis, and in the audit.
+    zero = waived.lines[-1]
+    assert (zero["item"], zero["amount"], zero["waived_amount"]) == (
+        "percepatan_waiver",
+        0,
+        1_000_000,
+    )
+    assert zero["regulation"] == "UU 25/2009 pasal 29"
+    line = AuditEntry.objects.get(action="application.bill", target_id=str(other.pk))
+    assert line.changes["fee_waived"] == 1_000_000
+    assert line.changes["waiver_legal_basis"] == "UU 25/2009 pasal 29"
+    assert line.actor == staff[Role.FRONT_DESK]
+    plain = AuditEntry.objects.get(action="application.bill", target_id=str(application.pk))
+    assert "fee_waived" not in plain.changes
+
+    # A regular applicant asking for percepatan pays it even with the policy on.
+    regular = ApplicationFactory(office=office, percepatan=True)
+    regular = workflow.application_arrive(
+        application=regular, actor=staff[Role.FRONT_DESK], service_class=ServiceClass.PERCEPATAN
+    )
+    full = application_bill_issue(application=regular, actor=staff[Role.FRONT_DESK])
+    assert full.amount == charged.amount
+    regular.refresh_from_db()
+    assert regular.fee_waiver_basis == ""

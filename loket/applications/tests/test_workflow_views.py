@@ -111,3 +111,25 @@ def test_payment_receipt_shows_billing_code_then_ntpn(client, office, make_staff
     other = make_staff(Role.FRONT_DESK, OfficeFactory(code="ZZZ"))
     _login(client, other)
     assert client.get(receipt).status_code == 404
+
+
+def test_receipt_of_a_waived_percepatan_fee_names_its_legal_basis(client, office, make_staff):
+    from loket.applications import workflow
+    from loket.applications.models import WorkflowSettings
+    from loket.payments.models import Bill
+
+    WorkflowSettings.objects.create(office=office, waive_percepatan_for_vulnerable=True)
+    desk = make_staff(Role.FRONT_DESK, office)
+    application = ApplicationFactory(office=office, percepatan=True)
+    workflow.application_arrive(application=application, actor=desk, service_class="priority")
+    _login(client, desk)
+    client.post(
+        reverse("applications:staff_work", args=[application.public_id]), {"action": "bill"}
+    )
+    bill = Bill.objects.get(reference=f"application:{application.public_id}")
+    page = client.get(reverse("applications:staff_receipt", args=[application.public_id]))
+    text = page.content.decode()
+    assert "UU 25/2009 pasal 29" in text
+    assert text.count('data-testid="fee-line"') == len(bill.lines)
+    assert "Rp1,000,000" in text or "Rp1.000.000" in text
+    assert AuditEntry.objects.filter(action="personal_data.view", reason="payment receipt").exists()
