@@ -26,8 +26,18 @@ class SlotField(forms.ModelChoiceField):
 
 
 def _slot_field() -> SlotField:
+    # Only slots with room are offered; one filled (or started) since the page was shown
+    # is no longer a choice, and says so rather than Django's generic "not a valid choice".
     return SlotField(
-        label=_("Drive-thru time"), queryset=DriveThruSlot.objects.none(), empty_label=None
+        label=_("Drive-thru time"),
+        queryset=DriveThruSlot.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _(
+                "This drive-thru time is no longer free (full or already started); "
+                "choose another time."
+            )
+        },
     )
 
 

@@ -74,6 +74,14 @@ def _upload(form: forms.Form, name: str) -> CleanUpload | None:
     return upload_validate(file, name=file.name, field=name)
 
 
+def _refuse(form: forms.Form, error: ApplicationError) -> None:
+    """Show a refusal on the form: the short hint next to the field it names, and the
+    service's full message (which says why, e.g. both plates) at the top of the form."""
+    apply_error(form, error)
+    if not form.non_field_errors():
+        form.add_error(None, error.message)
+
+
 def _applicant_application(request: HttpRequest, public_id: Any) -> tuple[User, Application]:
     user = request_user(request)
     application = application_get_for_owner(account=user, public_id=public_id)
@@ -131,7 +139,7 @@ def choose(request: HttpRequest, public_id: Any) -> HttpResponse:
                     raise
                 except ApplicationError as error:
                     if form is not None:
-                        apply_error(form, error)
+                        _refuse(form, error)
                     else:
                         messages.error(request, error.message)
                 else:
@@ -206,7 +214,7 @@ def reschedule(request: HttpRequest, public_id: Any) -> HttpResponse:
         try:
             pickup_reschedule(choice=choice, slot=form.cleaned_data["slot"], actor=user)
         except ApplicationError as error:
-            apply_error(form, error)
+            _refuse(form, error)
         else:
             messages.success(request, _("Your drive-thru time is changed."))
             return redirect("pickup:choose", public_id=application.public_id)
@@ -273,7 +281,7 @@ def drive_thru(request: HttpRequest, code: str) -> HttpResponse:
         try:
             pickup_arrive(choice=found, officer=user, plate=arrive_form.cleaned_data["plate"])
         except ApplicationError as error:
-            apply_error(arrive_form, error)
+            _refuse(arrive_form, error)
         else:
             messages.success(request, _("Arrival recorded."))
             return redirect(_screen_url(office, found.code))
@@ -291,7 +299,7 @@ def drive_thru(request: HttpRequest, code: str) -> HttpResponse:
                 power_of_attorney=_upload(handover_form, "power_of_attorney"),
             )
         except ApplicationError as error:
-            apply_error(handover_form, error)
+            _refuse(handover_form, error)
         else:
             messages.success(request, _("Handover recorded."))
             return redirect(_screen_url(office, found.code))
@@ -309,7 +317,7 @@ def drive_thru(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as error:
             if isinstance(error, NotFound):
                 error.fields = {"application": error.message}
-            apply_error(walk_up_form, error)
+            _refuse(walk_up_form, error)
         else:
             messages.success(request, _("Walk-up vehicle served in today's lane."))
             return redirect(_screen_url(office, choice.code))
@@ -494,7 +502,7 @@ def passport(request: HttpRequest, code: str, public_id: Any) -> HttpResponse:
         except NotFound:
             raise
         except ApplicationError as error:
-            apply_error(form, error)
+            _refuse(form, error)
         else:
             messages.success(request, done)
             return redirect(_passport_url(office, application))
@@ -520,6 +528,30 @@ def passport(request: HttpRequest, code: str, public_id: Any) -> HttpResponse:
         ChoiceStatus.DISPATCHED,
     )
     method = choice.method if active and choice is not None else ""
+    can_store = application.status in (ApplicationStatus.QC, ApplicationStatus.READY)
+    can_hand_over = is_ready and (
+        method in ("", Method.COUNTER, Method.PROXY)
+        or (choice is not None and choice.status == ChoiceStatus.ARRIVED)
+    )
+    can_dispatch = (
+        is_ready
+        and method == Method.COURIER
+        and choice is not None
+        and choice.status == ChoiceStatus.CHOSEN
+    )
+    in_transit = (
+        method == Method.COURIER and choice is not None and choice.status == ChoiceStatus.DISPATCHED
+    )
+    shown = {
+        "storage": can_store,
+        "handover": can_hand_over,
+        "dispatch": can_dispatch,
+        "delivered": in_transit,
+        "failed": in_transit,
+    }
+    # A refusal of a form whose section is no longer shown (a second handover, say)
+    # is still shown, at the top.
+    refused_elsewhere = [form] if form is not None and form.errors and not shown[action] else []
     return render(
         request,
         "pickup/passport.html",
@@ -541,23 +573,15 @@ def passport(request: HttpRequest, code: str, public_id: Any) -> HttpResponse:
             "dispatch_form": dispatch_form,
             "delivered_form": delivered_form,
             "failed_form": failed_form,
-            "can_store": application.status in (ApplicationStatus.QC, ApplicationStatus.READY),
-            "can_hand_over": is_ready
-            and (
-                method in ("", Method.COUNTER, Method.PROXY)
-                or (choice is not None and choice.status == ChoiceStatus.ARRIVED)
-            ),
+            "refused_elsewhere": refused_elsewhere,
+            "can_store": can_store,
+            "can_hand_over": can_hand_over,
             "drive_thru_waiting": is_ready
             and method == Method.DRIVE_THRU
             and choice is not None
             and choice.status == ChoiceStatus.CHOSEN,
-            "can_dispatch": is_ready
-            and method == Method.COURIER
-            and choice is not None
-            and choice.status == ChoiceStatus.CHOSEN,
-            "in_transit": method == Method.COURIER
-            and choice is not None
-            and choice.status == ChoiceStatus.DISPATCHED,
+            "can_dispatch": can_dispatch,
+            "in_transit": in_transit,
             "days": days_since_ready(application, timezone.now()) if is_ready else None,
         },
     )

@@ -255,3 +255,67 @@ def test_counter_choice_needs_no_fields(owner, application):
     assert PickupChoice.objects.get().method == Method.COUNTER
     r = owner.get(page(application))
     assert b'data-method="counter"' in r.content and b'id="reschedule"' not in r.content
+
+
+def test_every_refusal_says_why(client, application, office, officer):
+    """Bad input of issue #7, each refused with its specific message and nothing changed."""
+    client.cookies["django_language"] = "en"
+    client.force_login(application.account)
+    slot = _slot(office)
+    DriveThruSlot.objects.filter(pk=slot.pk).update(used=slot.capacity)
+    data = {"method": Method.DRIVE_THRU, "vehicle": Lane.MOTORBIKE, "slot": slot.pk}
+    r = client.post(page(application), {**data, "plate": "BH 1 A"})
+    assert "This drive-thru time is no longer free (full or already started)" in (
+        r.content.decode()
+    )
+    r = client.post(
+        page(application),
+        {"method": Method.PROXY, "proxy_name": "Siti", "proxy_nik": "1" * 16},
+    )
+    assert "A proxy must be on the same family card (KK)" in r.content.decode()
+    assert not PickupChoice.objects.exists()
+    printing = ready_application(office, account=application.account, status="printing")
+    r = client.post(page(printing), {"method": Method.COUNTER})
+    assert r.status_code == 409
+    assert "This passport is not ready for pickup yet." in r.content.decode()
+    assert not PickupChoice.objects.exists()
+
+    choice = _book(application, day=MONDAY)
+    client.force_login(officer)
+    r = client.post(screen(office), {"form": "arrive", "choice": choice.pk, "plate": "B 1 A"})
+    assert "The plate B1A does not match the booking (BH1234AB)." in r.content.decode()
+    choice.refresh_from_db()
+    assert choice.status == ChoiceStatus.CHOSEN
+    client.post(screen(office), {"form": "arrive", "choice": choice.pk, "plate": "BH1234AB"})
+    handover = {
+        "form": "handover",
+        "choice": choice.pk,
+        "received_by": "owner",
+        "receiver_name": "Budi",
+        "identity_checked": "on",
+    }
+    assert client.post(screen(office), handover).status_code == 302
+    r = client.post(screen(office), handover)
+    assert "This passport has already been handed over." in r.content.decode()
+    assert Handover.objects.count() == 1
+
+
+def test_second_counter_handover_or_dispatch_is_refused_visibly(
+    client, application, office, officer
+):
+    client.cookies["django_language"] = "en"
+    client.force_login(officer)
+    url = reverse("pickup:passport", args=[office.code, application.public_id])
+    handover = {
+        "form": "handover",
+        "received_by": "owner",
+        "receiver_name": "Budi",
+        "identity_checked": "on",
+    }
+    assert client.post(url, handover).status_code == 302
+    r = client.post(url, handover)
+    assert r.status_code == 200
+    assert "This passport has already been handed over." in r.content.decode()
+    r = client.post(url, {"form": "dispatch", "tracking_number": "P1"})
+    assert "This pickup is not by courier." in r.content.decode()
+    assert Handover.objects.count() == 1
