@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError, Forbidden, NotFound
@@ -22,6 +23,13 @@ from loket.planning.services import (
     quota_plan_save,
     target_year_save,
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are compared in English whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
