@@ -583,7 +583,7 @@ def _time_rows_postgresql(ids: list[int], period: DashPeriod) -> dict[tuple[str,
         FROM minutes
         GROUP BY GROUPING SETS ((code, lane_class), (is_priority))
     """  # noqa: S608  (table names from the models' own Meta; values are parameters)
-    params = {
+    params: dict[str, Any] = {
         "check_in": EventKind.CHECK_IN.value,
         "transfer": EventKind.TRANSFER.value,
         "call": EventKind.CALL.value,
