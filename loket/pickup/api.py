@@ -35,13 +35,17 @@ from loket.pickup.schemas import (
     DispatchIn,
     HandoverIn,
     HandoverOut,
+    LaneOut,
     MethodOut,
     OfficerPickupOut,
     OptionsOut,
+    ProxyChoiceIn,
     RescheduleIn,
     SlotOut,
     StorageIn,
     StorageOut,
+    UncollectedOut,
+    WalkUpIn,
 )
 from loket.pickup.services import (
     PICKUP_ROLES,
@@ -55,6 +59,7 @@ from loket.pickup.services import (
     pickup_handover,
     pickup_reschedule,
     pickup_storage_set,
+    pickup_walk_up,
 )
 
 router = Router(tags=["pickup"])
@@ -238,6 +243,40 @@ def choose(request: HttpRequest, application_id: str, payload: ChoiceIn) -> Any:
     return Status(201, _choice_out(_fresh(choice)))
 
 
+@router.post(
+    "/applications/{application_id}/choice/proxy",
+    response={201: ChoiceOut},
+    auth=applicant_auth,
+    summary="Choose a proxy (multipart: a proxy on another family card attaches the power "
+    "of attorney as `power_of_attorney`)",
+)
+def choose_proxy(
+    request: HttpRequest,
+    application_id: str,
+    payload: Form[ProxyChoiceIn],
+    power_of_attorney: File[UploadedFile | None] = None,
+) -> Any:
+    user, application = _own(request, application_id)
+    _ready_office(application)
+    upload = (
+        upload_validate(
+            power_of_attorney, name=power_of_attorney.name or "", field="power_of_attorney"
+        )
+        if power_of_attorney is not None
+        else None
+    )
+    choice = pickup_choose(
+        application=application,
+        actor=user,
+        method=Method.PROXY,
+        proxy_name=payload.proxy_name,
+        proxy_nik=payload.proxy_nik,
+        proxy_kk_number=payload.proxy_kk_number,
+        power_of_attorney=upload,
+    )
+    return Status(201, _choice_out(_fresh(choice)))
+
+
 @router.get(
     "/applications/{application_id}/choice",
     response=ChoiceOut,
@@ -376,6 +415,78 @@ def arrival(request: HttpRequest, code: str, pickup_code: str, payload: ArrivalI
     choice = _choice_at(office, pickup_code)
     pickup_arrive(choice=choice, officer=user, plate=payload.plate)
     return _officer_out(user, office, choice.application)
+
+
+@router.get(
+    "/offices/{code}/drive-thru/today",
+    response=list[LaneOut],
+    auth=staff_auth,
+    summary="Today's drive-thru per lane: places offered and taken, arrivals, handovers",
+)
+def drive_thru_today(request: HttpRequest, code: str) -> Any:
+    _u, office = _officer(request, code)
+    return [
+        {
+            "lane": board.lane,
+            "label": board.label,
+            "capacity": board.capacity,
+            "used": board.used,
+            "arrived": board.arrived,
+            "handed_over": board.handed_over,
+            "expected": [_choice_out(_fresh(c)) for c in board.expected],
+        }
+        for board in selectors.drive_thru_today(office=office)
+    ]
+
+
+@router.post(
+    "/offices/{code}/walk-up",
+    response={201: OfficerPickupOut},
+    auth=staff_auth,
+    summary="Serve a vehicle without a booking when today's lane still has a place",
+)
+def walk_up(request: HttpRequest, code: str, payload: WalkUpIn) -> Any:
+    user, office = _officer(request, code)
+    application = _application_at(office, str(payload.application_id))
+    pickup_walk_up(
+        office=office,
+        officer=user,
+        application=application,
+        vehicle=payload.vehicle,
+        plate=payload.plate,
+    )
+    return Status(201, _officer_out(user, office, application))
+
+
+@router.get(
+    "/offices/{code}/uncollected",
+    response=list[UncollectedOut],
+    auth=staff_auth,
+    summary="Ready passports not collected yet, longest waiting first (audited)",
+)
+def uncollected(request: HttpRequest, code: str) -> Any:
+    user, office = _officer(request, code)
+    rows = selectors.uncollected(office=office)
+    for row in rows:
+        audit_personal_data_view(
+            actor=user,
+            subject=row.application,
+            office_code=office.code,
+            fields=["full_name"],
+            purpose="pickup API: uncollected passports",
+        )
+    return [
+        {
+            "application_id": row.application.public_id,
+            "holder_name": row.application.full_name,
+            "days_since_ready": row.days,
+            "choice": _choice_out(_fresh(row.choice)) if row.choice is not None else None,
+            "storage_location": row.location,
+            "reminders_sent": row.reminders_sent,
+            "cancelled_in_days": row.cancel_in,
+        }
+        for row in rows
+    ]
 
 
 @router.post(

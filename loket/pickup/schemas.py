@@ -74,11 +74,22 @@ class ChoiceIn(Schema):
         "",
         max_length=16,
         description="Same family card as the holder: no power of attorney is needed. "
-        "Otherwise choose a proxy on the web page, which takes the power of attorney upload.",
+        "A proxy on another family card is chosen with POST …/choice/proxy (multipart), "
+        "which takes the power of attorney upload.",
     )
     partner_id: int | None = None
     address: str = Field("", max_length=500)
     province: str = Field("", max_length=100)
+
+
+class ProxyChoiceIn(Schema):
+    proxy_name: str = Field(..., max_length=150)
+    proxy_nik: str = Field(..., max_length=16)
+    proxy_kk_number: str = Field(
+        "",
+        max_length=16,
+        description="The holder's family card number: no power of attorney is needed.",
+    )
 
 
 class RescheduleIn(Schema):
@@ -126,6 +137,32 @@ class HandoverIn(Schema):
     receiver_name: str = Field(..., max_length=150)
     identity_checked: bool
     proxy_kk_number: str = Field("", max_length=16)
+
+
+class WalkUpIn(Schema):
+    application_id: uuid.UUID
+    vehicle: Literal["car", "motorbike"]
+    plate: str = Field(..., max_length=15)
+
+
+class LaneOut(Schema):
+    lane: str
+    label: str
+    capacity: int = Field(..., description="Places offered today in this lane.")
+    used: int = Field(..., description="Places taken (bookings and walk-ups).")
+    arrived: int
+    handed_over: int
+    expected: list[ChoiceOut]
+
+
+class UncollectedOut(Schema):
+    application_id: uuid.UUID
+    holder_name: str
+    days_since_ready: int
+    choice: ChoiceOut | None = None
+    storage_location: str
+    reminders_sent: int
+    cancelled_in_days: int
 
 
 class DispatchIn(Schema):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -6,13 +8,20 @@ from loket.core.api_auth import api_token_issue
 from loket.core.choices import Role
 from loket.core.models import AuditEntry
 from loket.pickup.choices import ChoiceStatus, Lane
-from loket.pickup.models import CourierFee, CourierPartner, DriveThruSlot, Handover
+from loket.pickup.models import (
+    CourierFee,
+    CourierPartner,
+    DriveThruSlot,
+    Handover,
+    PickupChoice,
+)
 from loket.pickup.selectors import drive_thru_slots_open
 from loket.pickup.tests.conftest import WED
 from loket.pickup.tests.factories import ready_application
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/pickup"
+MONDAY = dt.date(2025, 3, 10)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -285,6 +294,10 @@ def test_openapi_documents_the_pickup_api(client):
         ("/offices/{code}/pickups/{pickup_code}/dispatch", "post"),
         ("/offices/{code}/pickups/{pickup_code}/delivery", "post"),
         ("/offices/{code}/courier", "get"),
+        ("/applications/{application_id}/choice/proxy", "post"),
+        ("/offices/{code}/drive-thru/today", "get"),
+        ("/offices/{code}/walk-up", "post"),
+        ("/offices/{code}/uncollected", "get"),
     ):
         op = paths[BASE + path][method]
         assert op["tags"] == ["pickup"], path
@@ -310,3 +323,66 @@ def test_officer_scoping(client, application, office, make_staff, office_wita):
     assert r.status_code == 404
     applicant = _caller(client, application.account)
     assert applicant("get", f"/offices/{office.code}/courier").status_code == 401
+
+
+def test_proxy_choice_by_api_needs_evidence(client, application):
+    from django.test import Client
+
+    account = application.account
+    account.email_verified_at = account.date_joined
+    account.save(update_fields=["email_verified_at"])
+    url = BASE + f"/applications/{application.public_id}/choice/proxy"
+    caller = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=account)}")
+    form = {"proxy_name": "Siti", "proxy_nik": "1" * 16, "proxy_kk_number": "9" * 16}
+    r = caller.post(url, form)
+    assert r.status_code == 409 and code(r) == "proxy_evidence_required"
+    assert not PickupChoice.objects.exists()
+    r = caller.post(url, {**form, "proxy_nik": "12"})
+    assert r.status_code == 400 and code(r) == "proxy_invalid"
+    pdf = SimpleUploadedFile("kuasa.pdf", PDF, "application/pdf")
+    r = caller.post(url, {**form, "power_of_attorney": pdf})
+    assert r.status_code == 201, r.content
+    assert r.json()["method"] == "proxy" and r.json()["proxy_basis"] == "power_of_attorney"
+    assert PickupChoice.objects.get().proxy_document_sha256
+
+
+def test_drive_thru_today_and_walk_up(holder, staff, application, office, officer):
+    walker = ready_application(office)
+    booked = holder(
+        "post",
+        f"/applications/{application.public_id}/choice",
+        {
+            "method": "drive_thru",
+            "slot_id": drive_thru_slots_open(office=office, lane=Lane.MOTORBIKE)
+            .filter(date=MONDAY)
+            .first()
+            .pk,
+            "vehicle": "motorbike",
+            "plate": "BH 1 A",
+        },
+    ).json()
+    body = {"application_id": str(walker.public_id), "vehicle": "car", "plate": "BH 2 A"}
+    r = staff("post", f"/offices/{office.code}/walk-up", {**body, "plate": "??"})
+    assert r.status_code == 400 and code(r) == "plate_invalid"
+    r = staff("post", f"/offices/{office.code}/walk-up", body)
+    assert r.status_code == 201, r.content
+    assert r.json()["choice"]["status"] == "arrived" and r.json()["choice"]["walk_up"]
+    r = staff("post", f"/offices/{office.code}/walk-up", body)
+    assert r.status_code == 409 and code(r) == "already_chosen"
+    lanes = {
+        lane["lane"]: lane
+        for lane in staff("get", f"/offices/{office.code}/drive-thru/today").json()
+    }
+    assert (lanes["car"]["capacity"], lanes["car"]["used"], lanes["car"]["arrived"]) == (10, 1, 1)
+    assert (lanes["motorbike"]["used"], lanes["motorbike"]["arrived"]) == (1, 0)
+    assert [c["code"] for c in lanes["motorbike"]["expected"]] == [booked["code"]]
+
+
+def test_uncollected_by_api_is_audited(staff, application, office, time_machine):
+    time_machine.move_to("2025-03-15 08:00 +07:00", tick=False)
+    before = AuditEntry.objects.filter(action="personal_data.view").count()
+    rows = staff("get", f"/offices/{office.code}/uncollected").json()
+    assert [(r["application_id"], r["days_since_ready"], r["cancelled_in_days"]) for r in rows] == [
+        (str(application.public_id), 5, 25)
+    ]
+    assert AuditEntry.objects.filter(action="personal_data.view").count() == before + 1
