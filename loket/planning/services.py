@@ -816,6 +816,16 @@ MAX_DUTY_RANGE_DAYS = 93
 YEARS = (2000, 2100)
 
 
+def _saved_meanwhile() -> ApplicationError:
+    # Two editors creating the same month or day at once: the unique constraint lets one
+    # through and the other gets this, with nothing of theirs saved.
+    return ApplicationError(
+        "plan_saved_meanwhile",
+        _("Someone else saved this plan at the same moment. Reload the page and try again."),
+        status=409,
+    )
+
+
 def _check_year(year: int) -> None:
     if not YEARS[0] <= year <= YEARS[1]:
         raise ApplicationError(
@@ -893,35 +903,39 @@ def target_year_save(
                 "passports": _("At least the sum of the months (%(total)d).") % {"total": total}
             },
         )
-    with transaction.atomic():
-        existing = {
-            t.month: t for t in Target.objects.select_for_update().filter(office=office, year=year)
-        }
-        changes: dict[str, list[int | None]] = {}
-        for month in [None, *range(1, 13)]:
-            new = passports if month is None else given.get(month)
-            row = existing.get(month)
-            old = row.passports if row is not None else None
-            if old == new:
-                continue
-            changes["year" if month is None else f"{month:02d}"] = [old, new]
-            if new is None:
-                assert row is not None
-                row.delete()
-            elif row is None:
-                Target.objects.create(office=office, year=year, month=month, passports=new)
-            else:
-                row.passports = new
-                row.save(update_fields=["passports"])
-        if changes:
-            yearly = Target.objects.get(office=office, year=year, month__isnull=True)
-            audit_record(
-                actor=actor,
-                action="planning.target_save",
-                target=yearly,
-                office_code=office.code,
-                changes={"year": year, "passports": changes},
-            )
+    try:
+        with transaction.atomic():
+            existing = {
+                t.month: t
+                for t in Target.objects.select_for_update().filter(office=office, year=year)
+            }
+            changes: dict[str, list[int | None]] = {}
+            for month in [None, *range(1, 13)]:
+                new = passports if month is None else given.get(month)
+                row = existing.get(month)
+                old = row.passports if row is not None else None
+                if old == new:
+                    continue
+                changes["year" if month is None else f"{month:02d}"] = [old, new]
+                if new is None:
+                    assert row is not None
+                    row.delete()
+                elif row is None:
+                    Target.objects.create(office=office, year=year, month=month, passports=new)
+                else:
+                    row.passports = new
+                    row.save(update_fields=["passports"])
+            if changes:
+                yearly = Target.objects.get(office=office, year=year, month__isnull=True)
+                audit_record(
+                    actor=actor,
+                    action="planning.target_save",
+                    target=yearly,
+                    office_code=office.code,
+                    changes={"year": year, "passports": changes},
+                )
+    except IntegrityError:
+        raise _saved_meanwhile() from None
 
 
 def quota_plan_save(
@@ -940,38 +954,41 @@ def quota_plan_save(
             )
         if value is not None:
             _check_count(value, field=category, limit=MAX_PLACES_PER_DAY)
-    with transaction.atomic():
-        existing = {
-            p.category: p
-            for p in QuotaPlan.objects.select_for_update().filter(
-                office=office, year=year, month=month
-            )
-        }
-        changes: dict[str, list[int | None]] = {}
-        for category, new in sorted(places.items()):
-            row = existing.get(category)
-            old = row.places_per_day if row is not None else None
-            if old == new:
-                continue
-            changes[category] = [old, new]
-            if new is None:
-                assert row is not None
-                row.delete()
-            elif row is None:
-                QuotaPlan.objects.create(
-                    office=office, year=year, month=month, category=category, places_per_day=new
+    try:
+        with transaction.atomic():
+            existing = {
+                p.category: p
+                for p in QuotaPlan.objects.select_for_update().filter(
+                    office=office, year=year, month=month
                 )
-            else:
-                row.places_per_day = new
-                row.save(update_fields=["places_per_day"])
-        if changes:
-            audit_record(
-                actor=actor,
-                action="planning.quota_plan_save",
-                target=office,
-                office_code=office.code,
-                changes={"month": f"{year}-{month:02d}", "places_per_day": changes},
-            )
+            }
+            changes: dict[str, list[int | None]] = {}
+            for category, new in sorted(places.items()):
+                row = existing.get(category)
+                old = row.places_per_day if row is not None else None
+                if old == new:
+                    continue
+                changes[category] = [old, new]
+                if new is None:
+                    assert row is not None
+                    row.delete()
+                elif row is None:
+                    QuotaPlan.objects.create(
+                        office=office, year=year, month=month, category=category, places_per_day=new
+                    )
+                else:
+                    row.places_per_day = new
+                    row.save(update_fields=["places_per_day"])
+            if changes:
+                audit_record(
+                    actor=actor,
+                    action="planning.quota_plan_save",
+                    target=office,
+                    office_code=office.code,
+                    changes={"month": f"{year}-{month:02d}", "places_per_day": changes},
+                )
+    except IntegrityError:
+        raise _saved_meanwhile() from None
 
 
 def _check_staffing(office: Office, officers: int, counters: int) -> None:
@@ -1035,16 +1052,19 @@ def duty_day_save(
             % {"date": date.isoformat()},
             fields={"date": _("Not a working day.")},
         )
-    with transaction.atomic():
-        changes = _duty_upsert(office=office, days=[date], officers=officers, counters=counters)
-        if changes:
-            audit_record(
-                actor=actor,
-                action="planning.duty_day_save",
-                target=office,
-                office_code=office.code,
-                changes={"days": changes},
-            )
+    try:
+        with transaction.atomic():
+            changes = _duty_upsert(office=office, days=[date], officers=officers, counters=counters)
+            if changes:
+                audit_record(
+                    actor=actor,
+                    action="planning.duty_day_save",
+                    target=office,
+                    office_code=office.code,
+                    changes={"days": changes},
+                )
+    except IntegrityError:
+        raise _saved_meanwhile() from None
 
 
 def duty_days_bulk_save(
@@ -1083,16 +1103,19 @@ def duty_days_bulk_save(
             _("There is no working day between these dates."),
             fields={"start": _("No working day in this range.")},
         )
-    with transaction.atomic():
-        changes = _duty_upsert(office=office, days=days, officers=officers, counters=counters)
-        if changes:
-            audit_record(
-                actor=actor,
-                action="planning.duty_days_bulk",
-                target=office,
-                office_code=office.code,
-                changes={"from": start.isoformat(), "to": end.isoformat(), "days": changes},
-            )
+    try:
+        with transaction.atomic():
+            changes = _duty_upsert(office=office, days=days, officers=officers, counters=counters)
+            if changes:
+                audit_record(
+                    actor=actor,
+                    action="planning.duty_days_bulk",
+                    target=office,
+                    office_code=office.code,
+                    changes={"from": start.isoformat(), "to": end.isoformat(), "days": changes},
+                )
+    except IntegrityError:
+        raise _saved_meanwhile() from None
     return days
 
 

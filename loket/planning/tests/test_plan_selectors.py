@@ -155,3 +155,19 @@ def test_counters_planned_vs_opened(closed_14th, office_wita):
         (day(8), False, None, None, 1),
     ]
     assert rows[0].difference == 0 and rows[1].difference == -1 and rows[2].difference is None
+
+
+@pytest.mark.django_db
+def test_session_still_open_counts_until_now(office_wib, time_machine):
+    counter = Counter.objects.create(office=office_wib, number="1", name="Loket 1")
+    CounterSession.objects.create(
+        counter=counter,
+        officer=UserFactory(),
+        started_at=dt.datetime(2025, 2, 3, 8, tzinfo=WIB),
+        ended_at=None,
+    )
+    # Now is 10:00 on Wednesday the 5th in Cilacap: the open session covers the 3rd to
+    # the 5th, not the 6th and 7th.
+    time_machine.move_to(dt.datetime(2025, 2, 5, 10, tzinfo=WIB), tick=False)
+    rows = counters_planned_vs_opened(offices=[office_wib], start=day(3), end=day(7))
+    assert [(r.date.day, r.opened) for r in rows] == [(3, 1), (4, 1), (5, 1), (6, 0), (7, 0)]

@@ -4,9 +4,11 @@ and the page's messages for bad input. Working days are counted by hand: Februar
 3-7, 10-14, 17-21 and 24-28 (20 days)."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import translation
 
@@ -287,6 +289,23 @@ class TestDutyDays:
             assert caught.value.code == code
         assert not DutyDay.objects.exists()
 
+    def test_saved_by_someone_else_at_the_same_moment(self, office_wib, head):
+        with (
+            mock.patch.object(DutyDay.objects, "create", side_effect=IntegrityError),
+            pytest.raises(ApplicationError) as caught,
+        ):
+            duty_days_bulk_save(
+                actor=head,
+                office=office_wib,
+                start=dt.date(2025, 2, 3),
+                end=dt.date(2025, 2, 7),
+                officers=2,
+                counters=1,
+            )
+        assert caught.value.code == "plan_saved_meanwhile" and caught.value.status == 409
+        assert not DutyDay.objects.exists()
+        assert not AuditEntry.objects.filter(action__startswith="planning.").exists()
+
     def test_scope(self, office_wib, office_wita, make_staff):
         DutyDay.objects.create(office=office_wib, date=dt.date(2025, 2, 3), officers=2, counters=2)
         other = make_staff(Role.HEAD_OF_OFFICE, office_wita)
@@ -482,3 +501,15 @@ class TestPage:
         response = english.get(page_url(office_wib, year="abc", month=2))
         assert response.status_code == 400
         assert "Enter a year such as 2026." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_lists_plans_read_only(client, office_wib, office_wita, make_staff):
+    DutyDay.objects.create(office=office_wib, date=dt.date(2025, 2, 3), officers=3, counters=2)
+    DutyDay.objects.create(office=office_wita, date=dt.date(2025, 2, 3), officers=9, counters=8)
+    client.force_login(make_staff(Role.OFFICE_ADMIN, office_wita))
+    listing = client.get(reverse("admin:planning_dutyday_changelist"))
+    assert listing.status_code == 200
+    assert [d.office_id for d in listing.context["cl"].result_list] == [office_wita.pk]
+    assert client.get(reverse("admin:planning_dutyday_add")).status_code == 403
+    assert client.get(reverse("admin:planning_quotaplan_changelist")).status_code == 200
