@@ -11,6 +11,7 @@ from loket.applications.choices import BOOKABLE, WALK_IN_ONLY_CASES
 from loket.applications.models import Application
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.core.queries import one_or_none
 from loket.offices.models import Office
 from loket.offices.selectors import office_ids_with_role
 
@@ -27,8 +28,8 @@ def application_get_for_owner(*, account: User, public_id: uuid.UUID | str) -> A
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise NotFound("application_not_found", _("Application not found.")) from None
-    application = (
-        Application.objects.filter(public_id=key, account=account).select_related("office").first()
+    application = one_or_none(
+        Application.objects.filter(public_id=key, account=account).select_related("office")
     )
     if application is None:
         raise NotFound("application_not_found", _("Application not found."))

@@ -53,6 +53,7 @@ from loket.booking.selectors import availability_invalidate, release_rule_of, se
 from loket.core.calendar import days_off, is_working_day, local_date
 from loket.core.errors import ApplicationError, NotFound
 from loket.core.models import User
+from loket.core.queries import one_or_none
 from loket.core.state import StatusFlow
 from loket.notifications.choices import Channel
 from loket.notifications.services import notification_enqueue
@@ -221,20 +222,24 @@ def _require_bookable_date(
 def slot_find(*, office: Office, day: dt.date, session_code: str, category: str) -> SlotCapacity:
     """The capacity row a booking would take; materialised on demand once its date is
     released (so a release is exact to the second, even before release_quotas has run)."""
-    session = ServiceSession.objects.filter(office=office, code=session_code).first()
+    # The common case (the date is released and materialised) is one query.
+    slot = one_or_none(
+        SlotCapacity.objects.filter(
+            office=office, date=day, session__code=session_code, category=category
+        ).select_related("session")
+    )
+    if slot is not None:
+        return slot
+    session = one_or_none(ServiceSession.objects.filter(office=office, code=session_code))
     if session is None:
         raise NotFound("session_not_found", _("This office has no such session."))
-    slot = (
-        SlotCapacity.objects.filter(office=office, date=day, session=session, category=category)
-        .select_related("session")
-        .first()
-    )
-    if slot is None:
-        _require_bookable_date(office, day, session, timezone.now())
-        capacity_materialise(office=office, day=day)
-        slot = SlotCapacity.objects.filter(
+    _require_bookable_date(office, day, session, timezone.now())
+    capacity_materialise(office=office, day=day)
+    slot = one_or_none(
+        SlotCapacity.objects.filter(
             office=office, date=day, session=session, category=category
-        ).first()
+        ).select_related("session")
+    )
     if slot is None:
         raise ApplicationError(
             "no_quota",
@@ -256,7 +261,9 @@ def request_hash_of(data: dict[str, Any]) -> str:
 def booking_replay(*, account: User, key: str, request_hash: str) -> Booking | None:
     """The booking a seen idempotency key produced (replayed=True), None for a new key;
     the key with a different request is refused."""
-    row = IdempotencyKey.objects.filter(account=account, key=key).select_related("booking").first()
+    row = one_or_none(
+        IdempotencyKey.objects.filter(account=account, key=key).select_related("booking")
+    )
     if row is None:
         return None
     if row.request_hash != request_hash:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from loket.core.models import ApiToken, User
+from loket.core.queries import one_or_none
 
 TOKEN_DAYS = 90
 
@@ -38,7 +39,7 @@ def api_token_revoke(*, token: str) -> None:
 
 
 def user_for_token(token: str) -> User | None:
-    row = ApiToken.objects.select_related("user").filter(key_hash=_hash(token)).first()
+    row = one_or_none(ApiToken.objects.select_related("user").filter(key_hash=_hash(token)))
     now = timezone.now()
     if row is None or row.expires_at <= now or not row.user.is_active:
         return None

@@ -162,9 +162,10 @@ class TestCreate:
                 **headers,
             )
 
-        # Token, application, key, the three rate limits in one statement, session, slot:
-        # the flash crowd's late majority costs a handful of queries, not the whole path.
-        with django_assert_max_num_queries(8):
+        # Token (and its last-used mark), application, key, the three rate limits in one
+        # statement, the slot with its session: the flash crowd's late majority costs a
+        # handful of queries, not the whole path.
+        with django_assert_max_num_queries(6):
             r = post("k1")
         assert r.status_code == 409 and error_code(r) == "session_full"
         assert not AdmissionUse.objects.exists() and not Booking.objects.exists()
