@@ -22,7 +22,7 @@ from loket.core.decorators import request_user, staff_required
 from loket.core.errors import ApplicationError, Forbidden, NotFound
 from loket.core.forms import apply_error
 from loket.offices.models import Office
-from loket.offices.selectors import office_get_for_staff
+from loket.offices.selectors import office_get_for_staff, office_ids_with_role
 from loket.planning.forms import (
     DutyDayForm,
     DutyRangeForm,
@@ -31,6 +31,7 @@ from loket.planning.forms import (
     TargetForm,
 )
 from loket.planning.selectors import (
+    PLANNER_ROLES,
     counters_planned_vs_opened,
     plans_can_edit,
     quota_plan_month,
@@ -97,9 +98,11 @@ def plans(request: HttpRequest, code: str) -> HttpResponse:
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     next_monday = today + dt.timedelta(days=7 - today.weekday())
+    planners = office_ids_with_role(user, PLANNER_ROLES)
     context = {
         "office": office,
         "can_edit": can_edit,
+        "can_plan": planners is None or office.pk in planners,
         "year": year,
         "month": month,
         "month_start": first,

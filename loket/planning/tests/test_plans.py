@@ -367,6 +367,7 @@ class TestPage:
         html = response.content.decode()
         assert response.status_code == 200 and "4321" in html
         assert 'data-testid="read-only"' in html and 'id="target-form"' not in html
+        assert 'id="planner-link"' not in html  # the planner is for supervisors
         response = client.post(
             url, {"action": "target", "target-year": 2025, "target-passports": 1}
         )
@@ -383,6 +384,7 @@ class TestPage:
         page = client.get(url)
         assert page.status_code == 200
         assert 'id="target-form"' in page.content.decode()
+        assert 'id="planner-link"' in page.content.decode()
         response = client.post(
             url,
             {
