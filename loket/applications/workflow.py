@@ -246,8 +246,12 @@ def _require_role(*, application: Application, actor: User | None, roles: Iterab
         if SYSTEM not in roles:
             raise Forbidden("role_required", _("This step needs an officer."))
         return
+    if application.office is None:
+        raise Forbidden("role_required", _("Your role at this office does not allow this action."))
+    # Another office's application is not found, whatever the move (even a system-only one).
+    office_require_role(user=actor, office=application.office)
     staff_roles = roles - {SYSTEM}
-    if not staff_roles or application.office is None:
+    if not staff_roles:
         raise Forbidden("role_required", _("Your role at this office does not allow this action."))
     office_require_role(user=actor, office=application.office, roles=staff_roles)
 

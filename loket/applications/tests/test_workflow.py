@@ -203,6 +203,24 @@ def test_every_allowed_move_is_refused_to_the_other_roles(office, make_staff, so
             workflow.application_transition(application=application, to=to, actor=None)
 
 
+@pytest.mark.parametrize(("source", "to"), ALLOWED, ids=[f"{a}->{b}" for a, b in ALLOWED])
+def test_every_allowed_move_is_refused_to_every_role_of_another_office(
+    office, make_staff, source, to
+):
+    application = ApplicationFactory(office=office)
+    _prepare(application, source, to)
+    elsewhere = OfficeFactory(code="TUL", timezone="Asia/Jayapura")
+    stranger = make_staff(Role.PICKUP, elsewhere)
+    for role in OFFICE_ROLES:
+        make_staff(role, elsewhere, user=stranger)
+    events, audit = ApplicationEvent.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(NotFound):
+        workflow.application_transition(application=application, to=to, actor=stranger)
+    application.refresh_from_db()
+    assert application.status == source
+    assert (ApplicationEvent.objects.count(), AuditEntry.objects.count()) == (events, audit)
+
+
 def test_staff_of_another_office_do_not_even_see_the_application(office, make_staff, staff):
     application = ApplicationFactory(office=office, status=S.DOCUMENT_CHECK)
     elsewhere = make_staff(Role.FRONT_DESK, OfficeFactory(code="TUL", timezone="Asia/Jayapura"))

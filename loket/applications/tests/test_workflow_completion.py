@@ -9,7 +9,7 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from loket.applications import bap as baps
@@ -42,6 +42,13 @@ def jpeg(size=(60, 80)) -> io.BytesIO:
     out.seek(0)
     out.name = "camera.jpg"
     return out
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages and emails under test are read in English (Indonesian is the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
