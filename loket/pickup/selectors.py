@@ -262,10 +262,13 @@ def uncollected(*, office: Office, now: dt.datetime | None = None) -> list[Uncol
 class PickupFigures:
     #: (date, method) -> passports that left the office that day by that channel
     by_channel: dict[tuple[dt.date, str], int]
-    #: (date, lane) -> (places taken, places offered)
+    #: (date, lane) -> (places taken, places offered); taken counts bookings that hold a
+    #: place (no-shows included) and walk-ups
     drive_thru_use: dict[tuple[dt.date, str], tuple[int, int]]
     #: hours from ready to handover, one per passport handed over in the period
     ready_to_pickup_hours: list[float]
+    #: (date, lane) -> vehicles actually served (handed over) at the drive-thru
+    drive_thru_served: dict[tuple[dt.date, str], int] = field(default_factory=dict)
 
 
 def pickup_figures(*, office_ids: list[int] | None, start: dt.date, end: dt.date) -> PickupFigures:
@@ -300,17 +303,26 @@ def pickup_figures(*, office_ids: list[int] | None, start: dt.date, end: dt.date
         .values_list("application_id", "at")
     )  # the last time each passport became ready
     by_channel: dict[tuple[dt.date, str], int] = {}
+    served: dict[tuple[dt.date, str], int] = {}
     hours: list[float] = []
     for day, handover in in_period:
         key = (day, handover.choice.method)
         by_channel[key] = by_channel.get(key, 0) + 1
+        if handover.choice.method == Method.DRIVE_THRU and handover.choice.vehicle:
+            lane_key = (day, handover.choice.vehicle)
+            served[lane_key] = served.get(lane_key, 0) + 1
         ready = ready_at.get(handover.application_id)
         if ready is not None:
             hours.append(round((handover.at - ready).total_seconds() / 3600, 1))
     use: dict[tuple[dt.date, str], tuple[int, int]] = {}
     for row in slots.values("date", "lane").annotate(taken=Sum("used"), offered=Sum("capacity")):
         use[(row["date"], row["lane"])] = (row["taken"] or 0, row["offered"] or 0)
-    return PickupFigures(by_channel=by_channel, drive_thru_use=use, ready_to_pickup_hours=hours)
+    return PickupFigures(
+        by_channel=by_channel,
+        drive_thru_use=use,
+        ready_to_pickup_hours=hours,
+        drive_thru_served=served,
+    )
 
 
 def application_lookup(*, office: Office, query: str) -> Application:

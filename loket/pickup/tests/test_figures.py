@@ -71,6 +71,8 @@ def test_figures_against_hand_computed_values(
         )
 
     bike_choice = book(bike, Lane.MOTORBIKE, 9, "BH 1 A")
+    no_show = ready_application(office)
+    book(no_show, Lane.MOTORBIKE, 11, "BH 4 A")  # holds a place, never comes
     pickup_cancel(choice=book(car_cancelled, Lane.CAR, 10, "BH 2 A"), actor=None)
     car_choice = book(car, Lane.CAR, 10, "BH 3 A")
     partner = CourierPartner.objects.create(name="Pos Indonesia")
@@ -123,21 +125,23 @@ def test_figures_against_hand_computed_values(
     }
     assert cilacap.ready_to_pickup_hours == [3.0, 25.0, 30.0, 49.5, 50.1]
     # 10 places a day per lane (schedule of the fixture); on Wednesday one car (the
-    # cancelled booking gave its place back) and one two-wheeler.
+    # cancelled booking gave its place back) and two two-wheelers, one a no-show.
     assert cilacap.drive_thru_use == {
         (MON, Lane.CAR): (0, 10),
         (MON, Lane.MOTORBIKE): (0, 10),
         (TUE, Lane.CAR): (0, 10),
         (TUE, Lane.MOTORBIKE): (0, 10),
         (WED, Lane.CAR): (1, 10),
-        (WED, Lane.MOTORBIKE): (1, 10),
+        (WED, Lane.MOTORBIKE): (2, 10),
     }
     assert DriveThruSlot.objects.get(pk=car_choice.slot_id).used == 1
+    assert cilacap.drive_thru_served == {(WED, Lane.CAR): 1, (WED, Lane.MOTORBIKE): 1}
 
     tual_figures = pickup_figures(office_ids=[office_wit.pk], start=MON, end=WED)
     assert tual_figures.by_channel == {(TUE, Method.COUNTER): 1}
     assert tual_figures.ready_to_pickup_hours == [23.8]
     assert tual_figures.drive_thru_use == {}
+    assert tual_figures.drive_thru_served == {}
 
     everyone = pickup_figures(office_ids=None, start=MON, end=WED)
     assert everyone.by_channel == {**cilacap.by_channel, (TUE, Method.COUNTER): 1}
