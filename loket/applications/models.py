@@ -145,6 +145,8 @@ class Application(TimeStampedModel):
         indexes = [
             models.Index(fields=["account", "-created_at"]),
             models.Index(fields=["office", "status"]),
+            # The dashboard counts an office's applications submitted in a period (#9).
+            models.Index(fields=["office", "submitted_at"]),
         ]
 
     def __str__(self) -> str:
@@ -199,7 +201,11 @@ class ApplicationEvent(models.Model):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["application", "at"])]
+        indexes = [
+            models.Index(fields=["application", "at"]),
+            # Passports issued in a period (moves to ready) without reading every event (#9).
+            models.Index(fields=["to_status", "at", "application"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} -> {self.to_status}"
