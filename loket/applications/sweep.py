@@ -1,8 +1,13 @@
 """The periodic sweep: flag at-risk and overdue applications, cancel the abandoned.
 
+Cancelled: postponed for missing documents beyond 7 days, ready and uncollected beyond
+30 days, and walk-ins whose office bill lapsed unpaid (the day after its billing date,
+when no bill is still payable and the gateway confirms no late payment).
+
 Idempotent and safe when two copies run at once (style rule 7): each flag change is a
-conditional UPDATE on the old flag with a row-count check, and the supervisors' email
-carries a dedupe key per application, flag and due date.
+conditional UPDATE on the old flag with a row-count check, the supervisors' email
+carries a dedupe key per application, flag and due date, a bill is closed by a
+conditional UPDATE, and a cancellation is one locked transition.
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ from django.utils.translation import gettext as _
 from loket.applications import workflow
 from loket.applications.choices import ApplicationStatus, RiskFlag
 from loket.applications.models import Application
+from loket.applications.office_payment import application_bills
 from loket.applications.sop import risk_for
 from loket.core.audit import audit_record
+from loket.core.calendar import local_date
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError
 from loket.core.outbox import send_email
 from loket.offices.models import StaffRole
+from loket.payments.billing import bill_close, bill_reconcile
+from loket.payments.models import Bill, BillStatus
 
 SUPERVISORS_NOTIFIED = (Role.KASUBSI, Role.KASI)
 
@@ -130,4 +139,51 @@ def applications_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                 result.cancelled += 1
             except ApplicationError:
                 continue  # moved on meanwhile (resumed, collected, or another sweep)
+    result.cancelled += _cancel_unpaid(now)
     return result
+
+
+def _lapsed_unpaid(application: Application, bills: list[Bill], now: dt.datetime) -> bool:
+    if not bills or application.office is None:
+        return False
+    if any(b.status == BillStatus.PAID for b in bills):
+        return False  # the payment is being recorded
+    if any(b.status == BillStatus.ISSUED and b.expires_at > now for b in bills):
+        return False  # a (re-issued) code can still be paid
+    # The applicant keeps the rest of the billing day to pay at the bank or have the
+    # counter issue a new code.
+    return local_date(application.office, now) > bills[0].billing_date
+
+
+def _cancel_unpaid(now: dt.datetime) -> int:
+    cancelled = 0
+    rows = (
+        Application.objects.filter(status__in=workflow.UNPAID_CANCELLABLE, paid_at__isnull=True)
+        .exclude(billing_code="")
+        .select_related("office")
+    )
+    for application in rows:
+        bills = application_bills(application)
+        if not _lapsed_unpaid(application, bills, now):
+            continue
+        # A lost callback: ask the gateway first (outside our transaction, like booking).
+        if any(bill_reconcile(bill=b) for b in bills if b.status == BillStatus.ISSUED):
+            continue
+        with transaction.atomic():
+            paid = False
+            for bill in bills:
+                if bill.status == BillStatus.ISSUED and not bill_close(
+                    bill=bill, to=BillStatus.EXPIRED
+                ):
+                    bill.refresh_from_db()
+                    paid = paid or bill.status == BillStatus.PAID
+            if paid:
+                continue
+            try:
+                workflow.application_cancel_office(
+                    application=application, actor=None, reason="not paid"
+                )
+            except ApplicationError:
+                continue  # paid, moved on or cancelled by another sweep meanwhile
+            cancelled += 1
+    return cancelled

@@ -97,13 +97,17 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         S.POSTPONED: frozenset({Role.FRONT_DESK}),
         S.CANCELLED: frozenset({SYSTEM}),
     },
+    # A walk-in whose office bill lapsed unpaid is cancelled by the sweep the next day
+    # (brief §3, "no payment"); the fee is settled before printing, so up to adjudication.
     S.INTERVIEW: {
         S.BIOMETRICS: frozenset({Role.INTERVIEWER}),
         S.POSTPONED: frozenset({Role.INTERVIEWER}),
+        S.CANCELLED: frozenset({SYSTEM}),
     },
     S.BIOMETRICS: {
         S.BAP: frozenset({Role.BIOMETRICS}),
         S.ADJUDICATION: frozenset({Role.BIOMETRICS}),
+        S.CANCELLED: frozenset({SYSTEM}),
     },
     # Leaving BAP is the decision of the last approver of the chain (or of the
     # supervisor recording central approval); the guard requires a decided BAP.
@@ -118,6 +122,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         S.BAP: frozenset({Role.ADJUDICATOR}),
         S.POSTPONED: frozenset({Role.ADJUDICATOR}),
         S.REFUSED: frozenset({Role.ADJUDICATOR}),
+        S.CANCELLED: frozenset({SYSTEM}),
     },
     S.PRINTING: {S.QC: frozenset({Role.PRINTING})},
     S.QC: {
@@ -146,6 +151,10 @@ SLA_RUNNING = frozenset(
     {S.DOCUMENT_CHECK, S.INTERVIEW, S.BIOMETRICS, S.BAP, S.ADJUDICATION, S.PRINTING, S.QC}
 )
 AT_OFFICE = SLA_RUNNING | {S.POSTPONED, S.READY}
+#: Unpaid walk-ins the sweep may cancel once their office bill has lapsed (brief §3).
+UNPAID_CANCELLABLE = frozenset(
+    {S.DOCUMENT_CHECK, S.INTERVIEW, S.BIOMETRICS, S.ADJUDICATION, S.POSTPONED}
+)
 #: Postponed and not completed within this many days: cancelled (brief §3).
 DOCUMENTS_DEADLINE_DAYS = 7
 #: Ready but not collected within this many days: the issuance is cancelled (brief §3).

@@ -1,6 +1,6 @@
 """Concurrency of the office workflow on PostgreSQL with real threads (SQLite serialises
 every writer; these tests skip themselves there): sweeps running at once flag, notify and
-cancel once; printers racing for the last blanks never print more than the stock; two
+cancel once (abandoned and unpaid); printers racing for the last blanks never print more than the stock; two
 officers moving one application at once make one move."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 from loket.applications import workflow
 from loket.applications.choices import ApplicationStatus as S
 from loket.applications.models import ApplicationEvent, BlankStock
+from loket.applications.office_payment import application_bill_issue
 from loket.applications.sweep import applications_sweep
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.choices import Role
@@ -60,6 +61,16 @@ def _run(jobs) -> list[object]:
 @pytest.mark.django_db(transaction=True)
 def test_sweeps_running_at_once_flag_notify_and_cancel_once(office_wib, make_staff, time_machine):
     _require_postgres()
+    # Yesterday: three walk-ins billed at the counter who never paid.
+    time_machine.move_to(NOW - dt.timedelta(days=1), tick=False)
+    desk = make_staff(Role.FRONT_DESK, office_wib)
+    unpaid = []
+    for _ in range(3):
+        walk_in = workflow.application_arrive(
+            application=ApplicationFactory(office=office_wib, channel="assisted"), actor=desk
+        )
+        application_bill_issue(application=walk_in, actor=desk)
+        unpaid.append(walk_in)
     time_machine.move_to(NOW, tick=False)
     make_staff(Role.KASUBSI, office_wib)
     make_staff(Role.KASI, office_wib)
@@ -79,7 +90,7 @@ def test_sweeps_running_at_once_flag_notify_and_cancel_once(office_wib, make_sta
     results = _run([applications_sweep for _ in range(6)])
     assert all(not isinstance(r, str) for r in results), results
     assert sum(r.overdue for r in results) == 5  # type: ignore[union-attr]
-    assert sum(r.cancelled for r in results) == 5  # type: ignore[union-attr]
+    assert sum(r.cancelled for r in results) == 5 + 3  # type: ignore[union-attr]
     for application in overdue:
         application.refresh_from_db()
         assert application.risk_flag == "overdue"
@@ -89,7 +100,7 @@ def test_sweeps_running_at_once_flag_notify_and_cancel_once(office_wib, make_sta
             ).count()
             == 1
         )
-    for application in abandoned:
+    for application in abandoned + unpaid:
         application.refresh_from_db()
         assert application.status == S.CANCELLED
         assert application.events.filter(to_status=S.CANCELLED).count() == 1

@@ -251,6 +251,65 @@ def test_sweep_flags_notifies_supervisors_once_and_cancels_the_abandoned(
     assert fine.risk_flag == RiskFlag.AT_RISK
 
 
+def test_sweep_cancels_a_walk_in_whose_office_bill_lapsed_unpaid_the_next_day(
+    office, staff, time_machine
+):
+    from loket.payments.models import Bill
+
+    time_machine.move_to(NOW, tick=False)
+
+    def walk_in(to=S.INTERVIEW):
+        application = ApplicationFactory(office=office, case_type="new", channel="assisted")
+        application = workflow.application_arrive(
+            application=application, actor=staff[Role.FRONT_DESK]
+        )
+        bill = application_bill_issue(application=application, actor=staff[Role.FRONT_DESK])
+        if to != S.DOCUMENT_CHECK:
+            application = workflow.application_documents_checked(
+                application=application, actor=staff[Role.FRONT_DESK], checklist={"ktp": True}
+            )
+        return application, bill
+
+    unpaid, unpaid_bill = walk_in()
+    paid, paid_bill = walk_in()
+    bill_mark_paid(billing_code=paid_bill.billing_code, amount=paid_bill.amount, ntpn="NTPN1")
+    reissued, _old = walk_in(S.DOCUMENT_CHECK)
+    never_billed = workflow.application_arrive(
+        application=ApplicationFactory(office=office, channel="assisted"),
+        actor=staff[Role.FRONT_DESK],
+    )
+
+    # The same afternoon the code has lapsed, but the billing day is not over.
+    time_machine.move_to(NOW + dt.timedelta(hours=5), tick=False)
+    assert applications_sweep().cancelled == 0
+
+    # Next morning the counter issues a new code to one applicant before the sweep: the
+    # other lapsed one is cancelled; the fresh code (still payable) keeps the re-issued
+    # one; the paid one and the one never billed are left alone.
+    time_machine.move_to(NOW + dt.timedelta(days=1, minutes=-10), tick=False)
+    application_bill_issue(application=reissued, actor=staff[Role.FRONT_DESK])
+    assert applications_sweep().cancelled == 1
+    unpaid.refresh_from_db()
+    assert unpaid.status == S.CANCELLED
+    event = unpaid.events.get(to_status=S.CANCELLED)
+    assert (event.from_status, event.actor, event.reason) == (S.INTERVIEW, None, "not paid")
+    unpaid_bill.refresh_from_db()
+    assert unpaid_bill.status == "expired"  # the gateway refuses a late payment
+    for application in (paid, reissued, never_billed):
+        application.refresh_from_db()
+        assert application.status != S.CANCELLED
+    payable = Bill.objects.filter(status="issued", expires_at__gt=timezone.now())
+    assert [b.reference for b in payable] == [f"application:{reissued.public_id}"]
+
+    # Idempotent: a second run finds nothing; a day later the re-issued one lapses too.
+    assert applications_sweep().cancelled == 0
+    time_machine.move_to(NOW + dt.timedelta(days=2), tick=False)
+    assert applications_sweep().cancelled == 1
+    reissued.refresh_from_db()
+    assert reissued.status == S.CANCELLED
+    assert reissued.events.filter(to_status=S.CANCELLED).count() == 1
+
+
 # --- completion order ---------------------------------------------------------------------
 
 
