@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from loket.core.choices import Role
 from loket.core.tests.factories import ApplicantFactory
@@ -9,6 +9,13 @@ from loket.outreach.choices import PartnerKind
 from loket.outreach.models import MobileKit, Partner
 from loket.outreach.services import offer_set
 from loket.queueing.tests.conftest import hall  # noqa: F401 - a fixture shared with queueing
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def verified_applicant():
