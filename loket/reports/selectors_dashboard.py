@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,16 +37,11 @@ from loket.booking.models import Booking, SlotCapacity
 from loket.core.choices import NATIONAL_ROLES, Role
 from loket.core.errors import ApplicationError, Forbidden
 from loket.core.models import User
+from loket.feedback import ikm
 from loket.feedback.choices import ComplaintCategory
-from loket.feedback.models import Complaint
+from loket.feedback.models import Complaint, IkmResponse, IpkAnswer, IpkResponse
 from loket.feedback.periods import Period, period_make
-from loket.feedback.selectors import (
-    SurveyReport,
-    complaints_overdue_q,
-    complaints_visible_to,
-    ikm_report,
-    ipk_report,
-)
+from loket.feedback.selectors import complaints_overdue_q, complaints_visible_to
 from loket.offices.choices import StageCode
 from loket.offices.models import Office, Stage, Target
 from loket.offices.selectors import has_national_role, office_get_for_staff, office_require_role
@@ -749,10 +745,21 @@ def complaint_figures(
 
 
 @dataclass(frozen=True)
+class SurveyFigure:
+    """An office's IKM or IPK over a period, as the feedback app's ``ikm_report`` and
+    ``ipk_report`` compute it (exact fractions, rounded once; the IKM grade band)."""
+
+    respondents: int
+    index_exact: Fraction | None = None
+    index: Decimal | None = None
+    band: ikm.Band | None = None
+
+
+@dataclass(frozen=True)
 class SurveyPoint:
     label: str
-    ikm: SurveyReport
-    ipk: SurveyReport
+    ikm: SurveyFigure
+    ipk: SurveyFigure
 
 
 def _trend_periods(period: DashPeriod) -> list[Period]:
@@ -769,15 +776,90 @@ def _trend_periods(period: DashPeriod) -> list[Period]:
     return result
 
 
+def survey_figures(
+    *, office_ids: Sequence[int], periods: Sequence[Period]
+) -> dict[tuple[int, int], tuple[SurveyFigure, SurveyFigure]]:
+    """IKM and IPK per (office id, position in ``periods``) over the whole survey
+    service (no service type). The same numbers as ``ikm_report``/``ipk_report``: an
+    element's (a question's) NRR is its score total over its count, exactly; but the
+    database sums per office and day, so a year of offices is three queries, not three
+    per office and month. ``periods`` do not overlap."""
+    if not periods:
+        return {}
+    ordered = sorted(range(len(periods)), key=lambda i: periods[i].start)
+    starts = [periods[i].start for i in ordered]
+
+    def slot(day: dt.date) -> int | None:
+        at = bisect_right(starts, day) - 1
+        if at < 0 or day > periods[ordered[at]].end:
+            return None
+        return ordered[at]
+
+    ids = list(office_ids)
+    span = (min(starts), max(p.end for p in periods))
+    ikm_n: dict[tuple[int, int], int] = defaultdict(int)
+    ikm_sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * len(ikm.ELEMENT_CODES))
+    for ikm_row in (
+        IkmResponse.objects.filter(office_id__in=ids, submitted_on__range=span)
+        .values("office_id", "submitted_on")
+        .annotate(n=Count("id"), **{f"sum_{c}": Sum(c) for c in ikm.ELEMENT_CODES})
+        .order_by()
+    ):
+        at = slot(ikm_row["submitted_on"])
+        if at is None:
+            continue
+        key = (ikm_row["office_id"], at)
+        ikm_n[key] += ikm_row["n"]
+        sums: dict[str, Any] = dict(ikm_row)
+        for i, code in enumerate(ikm.ELEMENT_CODES):
+            ikm_sums[key][i] += sums[f"sum_{code}"]
+    ipk_n: dict[tuple[int, int], int] = defaultdict(int)
+    for response_row in (
+        IpkResponse.objects.filter(office_id__in=ids, submitted_on__range=span)
+        .values("office_id", "submitted_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        at = slot(response_row["submitted_on"])
+        if at is not None:
+            ipk_n[(response_row["office_id"], at)] += response_row["n"]
+    ipk_scores: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    for answer_row in (
+        IpkAnswer.objects.filter(response__office_id__in=ids, response__submitted_on__range=span)
+        .values("response__office_id", "response__submitted_on", "question_id")
+        .annotate(total=Sum("score"), n=Count("id"))
+        .order_by()
+    ):
+        at = slot(answer_row["response__submitted_on"])
+        if at is None:
+            continue
+        pair = ipk_scores[(answer_row["response__office_id"], at)][answer_row["question_id"]]
+        pair[0] += answer_row["total"]
+        pair[1] += answer_row["n"]
+    result: dict[tuple[int, int], tuple[SurveyFigure, SurveyFigure]] = {}
+    for office_id in ids:
+        for at in range(len(periods)):
+            key = (office_id, at)
+            ikm_figure = SurveyFigure(ikm_n.get(key, 0))
+            if ikm_n.get(key):
+                exact = ikm.ikm_exact([Fraction(t, ikm_n[key]) for t in ikm_sums[key]])
+                index = ikm.round_half_up(exact)
+                ikm_figure = SurveyFigure(ikm_n[key], exact, index, ikm.band_for(index))
+            ipk_figure = SurveyFigure(ipk_n.get(key, 0))
+            if ipk_scores.get(key):
+                exact = ikm.mean_index_exact([Fraction(t, n) for t, n in ipk_scores[key].values()])
+                ipk_figure = SurveyFigure(ipk_n.get(key, 0), exact, ikm.round_half_up(exact))
+            result[key] = (ikm_figure, ipk_figure)
+    return result
+
+
 def survey_trend(*, office: Office, period: DashPeriod) -> list[SurveyPoint]:
-    """IKM and IPK of each calendar month touching the period (quarters beyond a year),
-    from the feedback app's own ``ikm_report``/``ipk_report`` (exact fractions, bands)."""
-    return [
-        SurveyPoint(
-            p.label, ikm_report(office=office, period=p), ipk_report(office=office, period=p)
-        )
-        for p in _trend_periods(period)
-    ]
+    """IKM and IPK of each calendar month touching the period (quarters beyond a year)."""
+    periods = _trend_periods(period)
+    figures = survey_figures(office_ids=[office.pk], periods=periods)
+    return [SurveyPoint(p.label, *figures[(office.pk, i)]) for i, p in enumerate(periods)]
 
 
 def survey_by_office(
@@ -785,15 +867,8 @@ def survey_by_office(
 ) -> list[tuple[Office, SurveyPoint]]:
     """National view: IKM and IPK of each office over exactly the period."""
     whole = Period("custom", period.start.year, 1, period.start, period.end)
-    return [
-        (
-            o,
-            SurveyPoint(
-                o.code, ikm_report(office=o, period=whole), ipk_report(office=o, period=whole)
-            ),
-        )
-        for o in offices
-    ]
+    figures = survey_figures(office_ids=[o.pk for o in offices], periods=[whole])
+    return [(o, SurveyPoint(o.code, *figures[(o.pk, 0)])) for o in offices]
 
 
 # ---------------------------------------------------------------- the whole dashboard

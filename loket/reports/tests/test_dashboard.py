@@ -425,3 +425,97 @@ def test_dashboard_queries_are_bounded(
     html = response.content.decode()
     assert 'data-testid="chart-wait"' in html and '<title id="chart-wait-title">' in html
     assert 'data-testid="quota-empty"' in html
+
+
+# ---------------------------------------------------------------- surveys
+
+
+@pytest.fixture
+def surveys(office_wib, office_wita):
+    """IKM: March at CLP has one response of all 4s and one of all 3s (every NRR 7/2,
+    IKM 25 × 7/2 = 87.50, band B), April one of all 4s (100.00, band A), February one
+    outside the period, Kupang one in March. IPK in March: the first response answers
+    two questions with 4 and 2, the second the first question with 3, so the NRRs are
+    7/2 and 2 and the IPK 25 × (7/2 + 2) / 2 = 68.75."""
+    from loket.feedback.models import IkmResponse, IpkAnswer, IpkQuestion, IpkResponse
+
+    def ikm_response(office, day, score):
+        scores = {f"u{n}": score for n in range(1, 10)}
+        IkmResponse.objects.create(
+            office=office,
+            service_type="passport_new",
+            submitted_on=day,
+            sex="m",
+            age_group="30_39",
+            education="s1",
+            occupation="private",
+            **scores,
+        )
+
+    ikm_response(office_wib, dt.date(2025, 3, 3), 4)
+    ikm_response(office_wib, dt.date(2025, 3, 31), 3)
+    ikm_response(office_wib, dt.date(2025, 4, 1), 4)
+    ikm_response(office_wib, dt.date(2025, 2, 28), 1)
+    ikm_response(office_wita, dt.date(2025, 3, 5), 2)
+    first, second = IpkQuestion.objects.filter(office=None).order_by("sequence", "id")[:2]
+    one = IpkResponse.objects.create(
+        office=office_wib, service_type="passport_new", submitted_on=dt.date(2025, 3, 4)
+    )
+    two = IpkResponse.objects.create(
+        office=office_wib, service_type="passport_new", submitted_on=dt.date(2025, 3, 20)
+    )
+    IpkAnswer.objects.create(response=one, question=first, score=4)
+    IpkAnswer.objects.create(response=one, question=second, score=2)
+    IpkAnswer.objects.create(response=two, question=first, score=3)
+
+
+def test_survey_trend_per_month_as_the_feedback_reports(office_wib, surveys):
+    from loket.feedback.periods import period_make
+    from loket.feedback.selectors import ikm_report, ipk_report
+
+    march, april = sd.survey_trend(
+        office=office_wib, period=DashPeriod(dt.date(2025, 3, 10), dt.date(2025, 4, 30))
+    )
+    assert (march.label, march.ikm.respondents, march.ikm.index, march.ikm.band.grade) == (
+        "2025-03",
+        2,
+        Decimal("87.50"),
+        "B",
+    )
+    assert (april.ikm.respondents, april.ikm.index, april.ikm.band.grade) == (
+        1,
+        Decimal("100.00"),
+        "A",
+    )
+    assert (march.ipk.respondents, march.ipk.index) == (2, Decimal("68.75"))
+    assert (april.ipk.respondents, april.ipk.index, april.ipk.band) == (0, None, None)
+    for point, month in ((march, 3), (april, 4)):
+        period = period_make("month", 2025, month)
+        ikm, ipk = (
+            ikm_report(office=office_wib, period=period),
+            ipk_report(office=office_wib, period=period),
+        )
+        assert (point.ikm.respondents, point.ikm.index_exact, point.ikm.index) == (
+            ikm.respondents,
+            ikm.index_exact,
+            ikm.index,
+        )
+        assert (point.ipk.respondents, point.ipk.index_exact, point.ipk.index) == (
+            ipk.respondents,
+            ipk.index_exact,
+            ipk.index,
+        )
+
+
+def test_surveys_by_office_over_the_period(office_wib, office_wita, surveys):
+    by_office = sd.survey_by_office(offices=[office_wib, office_wita], period=MARCH)
+    rows = {o.code: p for o, p in by_office}
+    assert (rows["CLP"].ikm.respondents, rows["CLP"].ikm.index) == (2, Decimal("87.50"))
+    assert (rows["CLP"].ipk.respondents, rows["CLP"].ipk.index) == (2, Decimal("68.75"))
+    # Kupang: all 2s, 25 × 2 = 50.00, band D (25.00–64.99).
+    assert (rows["KPG"].ikm.respondents, rows["KPG"].ikm.index, rows["KPG"].ikm.band.grade) == (
+        1,
+        Decimal("50.00"),
+        "D",
+    )
+    assert (rows["KPG"].ipk.respondents, rows["KPG"].ipk.index) == (0, None)
