@@ -26,6 +26,18 @@ class ApplicationStatus(models.TextChoices):
 # A submitted application may be booked.
 BOOKABLE = frozenset({ApplicationStatus.SUBMITTED})
 EDITABLE = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED})
+#: The completion clock runs in these states; it stops while postponed and at ready.
+SLA_RUNNING = frozenset(
+    {
+        ApplicationStatus.DOCUMENT_CHECK,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.BIOMETRICS,
+        ApplicationStatus.BAP,
+        ApplicationStatus.ADJUDICATION,
+        ApplicationStatus.PRINTING,
+        ApplicationStatus.QC,
+    }
+)
 
 
 class ServiceClass(models.TextChoices):

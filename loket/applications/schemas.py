@@ -189,6 +189,31 @@ class BapOut(Schema):
         return list(obj.approvals.filter(round=obj.round))  # type: ignore[attr-defined]
 
 
+class StageClockOut(Schema):
+    status: str
+    minutes: float
+    sop_minutes: int | None
+    over: bool
+
+
+class OverallClockOut(Schema):
+    started_at: dt.datetime | None
+    running_minutes: float
+    running: bool
+    due_date: dt.date | None
+    working_days_left: int | None
+    working_days_late: int | None
+    risk: str
+
+
+class ClockOut(Schema):
+    """Minutes at the current step against its SOP, and the whole visit's clock against
+    the due date (postponed time does not count)."""
+
+    stage: StageClockOut
+    overall: OverallClockOut
+
+
 class StaffApplicationOut(StaffApplicationSummaryOut):
     """The officer's view of one application: its data, its history and what may follow."""
 
@@ -213,6 +238,7 @@ class StaffApplicationOut(StaffApplicationSummaryOut):
     next_steps: list[str]
     bap: BapOut | None
     events: list[EventOut]
+    clock: ClockOut
 
     @staticmethod
     def resolve_office(obj: object) -> str | None:
@@ -238,6 +264,12 @@ class StaffApplicationOut(StaffApplicationSummaryOut):
         from loket.applications.models import Bap
 
         return Bap.objects.filter(application=obj).first()  # type: ignore[misc]
+
+    @staticmethod
+    def resolve_clock(obj: object) -> dict[str, object]:
+        from loket.applications.sop import overall_clock, stage_clock
+
+        return {"stage": stage_clock(obj), "overall": overall_clock(obj)}  # type: ignore[arg-type]
 
     @staticmethod
     def resolve_events(obj: object) -> list[object]:

@@ -13,9 +13,20 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.applications.choices import CaseType, RiskFlag, ServiceClass, StandardKind
+from loket.applications.choices import (
+    SLA_RUNNING,
+    CaseType,
+    RiskFlag,
+    ServiceClass,
+    StandardKind,
+)
 from loket.applications.models import Application, CompletionStandard
-from loket.core.calendar import add_working_days, is_working_day, local_date
+from loket.core.calendar import (
+    add_working_days,
+    is_working_day,
+    local_date,
+    working_days_between,
+)
 from loket.core.errors import ApplicationError
 from loket.offices.models import Office, Stage
 
@@ -130,3 +141,55 @@ def risk_for(
         return RiskFlag.AT_RISK
     clock = clock or stage_clock(application, now=now)
     return RiskFlag.AT_RISK if clock.over else RiskFlag.NONE
+
+
+@dataclass(frozen=True)
+class OverallClock:
+    """The application's clock at the office, computed from its events (style rule 5).
+
+    `running_minutes` counts only time in the steps where the completion clock runs
+    (postponed time and time after ready do not count). `working_days_left` is the
+    number of working days after today up to the due date (0 on the due date), and
+    `working_days_late` those after the due date up to today."""
+
+    started_at: dt.datetime | None
+    running_minutes: float
+    running: bool
+    due_date: dt.date | None
+    working_days_left: int | None
+    working_days_late: int | None
+    risk: str
+
+
+def overall_clock(application: Application, *, now: dt.datetime | None = None) -> OverallClock:
+    now = now or timezone.now()
+    events = list(application.events.order_by("at", "id").values_list("to_status", "at"))
+    started_at = None
+    running_since: dt.datetime | None = None
+    seconds = 0.0
+    for to_status, at in events:
+        if running_since is not None:
+            seconds += (at - running_since).total_seconds()
+            running_since = None
+        if to_status in SLA_RUNNING:
+            started_at = started_at or at
+            running_since = at
+    running = running_since is not None and application.status in SLA_RUNNING
+    if running and running_since is not None:
+        seconds += max(0.0, (now - running_since).total_seconds())
+    office = application.office
+    due = application.due_date
+    left = late = None
+    if office is not None and due is not None:
+        left = working_days_between(office, now, due)
+        late = working_days_between(office, due, now)
+    risk = risk_for(application, now=now) if application.status in SLA_RUNNING else RiskFlag.NONE
+    return OverallClock(
+        started_at=started_at,
+        running_minutes=round(seconds / 60, 1),
+        running=running,
+        due_date=due,
+        working_days_left=left,
+        working_days_late=late,
+        risk=risk,
+    )

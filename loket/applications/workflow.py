@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.applications.choices import (
+    SLA_RUNNING,
     WALK_IN_ONLY_CASES,
     ApplicationStatus,
     BapStatus,
@@ -146,10 +147,6 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
 }
 
 TERMINAL = frozenset({S.SUSPENDED, S.REFUSED, S.CANCELLED, S.COLLECTED})
-#: The completion clock runs in these states; it stops while postponed and at ready.
-SLA_RUNNING = frozenset(
-    {S.DOCUMENT_CHECK, S.INTERVIEW, S.BIOMETRICS, S.BAP, S.ADJUDICATION, S.PRINTING, S.QC}
-)
 AT_OFFICE = SLA_RUNNING | {S.POSTPONED, S.READY}
 #: Unpaid walk-ins the sweep may cancel once their office bill has lapsed (brief §3).
 UNPAID_CANCELLABLE = frozenset(

@@ -305,6 +305,9 @@ def test_detail_is_audited_and_lists_the_steps_this_officer_may_take(client, off
     assert body["nik"] == application.nik
     assert sorted(body["next_steps"]) == ["bap", "postponed", "printing", "refused"]
     assert client.get(url, **headers[Role.PRINTING]).json()["next_steps"] == []
+    clock = body["clock"]
+    assert clock["stage"]["status"] == "adjudication"
+    assert set(clock["overall"]) >= {"running_minutes", "working_days_left", "risk"}
     views = AuditEntry.objects.filter(action="personal_data.view")
     assert views.count() == 2
     assert views.first().reason == "workflow API"

@@ -202,6 +202,48 @@ def test_priority_and_data_change_have_their_own_targets(office):
     assert _due(office, tuesday) == dt.date(2025, 2, 10)
 
 
+def test_the_overall_clock_stops_while_postponed_and_counts_working_days(
+    office, staff, time_machine
+):
+    from loket.applications.sop import overall_clock, stage_clock
+
+    time_machine.move_to(NOW, tick=False)  # Tuesday 08:30
+    Stage.objects.create(
+        office=office,
+        code="document_check",
+        sequence=1,
+        sop_wait_minutes=20,
+        sop_service_minutes=10,
+    )
+    application = workflow.application_arrive(
+        application=ApplicationFactory(office=office),
+        actor=staff[Role.FRONT_DESK],
+        paid_at=timezone.now(),
+    )
+    assert application.due_date == dt.date(2025, 2, 7)  # Friday
+    time_machine.move_to(NOW + dt.timedelta(minutes=20), tick=False)
+    application = workflow.application_documents_checked(
+        application=application, actor=staff[Role.FRONT_DESK], checklist={"kk": False}
+    )
+    # Postponed two days: the clock does not run.
+    time_machine.move_to(dt.datetime(2025, 2, 6, 9, 0, tzinfo=WIB), tick=False)
+    stopped = overall_clock(application)
+    assert (stopped.running, stopped.running_minutes) == (False, 20.0)
+    application = workflow.application_resume(application=application, actor=staff[Role.FRONT_DESK])
+    time_machine.move_to(dt.datetime(2025, 2, 6, 9, 45, tzinfo=WIB), tick=False)
+    clock = overall_clock(application)
+    assert clock.started_at == NOW
+    assert (clock.running, clock.running_minutes) == (True, 65.0)
+    assert (clock.working_days_left, clock.working_days_late) == (1, 0)
+    stage = stage_clock(application)
+    assert (stage.minutes, stage.sop_minutes, stage.over) == (45.0, 30, True)
+    assert clock.risk == RiskFlag.AT_RISK  # past the step's SOP minutes
+    # Monday after the Friday due date: one working day late, overdue.
+    time_machine.move_to(dt.datetime(2025, 2, 10, 8, 0, tzinfo=WIB), tick=False)
+    late = overall_clock(application)
+    assert (late.working_days_left, late.working_days_late, late.risk) == (0, 1, "overdue")
+
+
 # --- the sweep ----------------------------------------------------------------------------
 
 
