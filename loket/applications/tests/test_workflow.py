@@ -333,3 +333,36 @@ def test_interview_suspicion_sends_the_application_to_bap(office, staff, now):
     )
     assert application.status == S.BAP
     assert application.bap.trigger == "interview"
+
+
+@pytest.mark.parametrize(
+    ("case_type", "trigger"),
+    [("lost", "lost"), ("damaged", "damaged"), ("data_change", "data_change"), ("new", None)],
+)
+def test_lost_damaged_and_data_change_open_a_bap_after_biometrics(
+    office, staff, now, case_type, trigger
+):
+    application = _arrive(ApplicationFactory(office=office, case_type=case_type), staff)
+    assert application.needs_bap is (trigger is not None)
+    application = _through_biometrics(application, staff)
+    if trigger is None:
+        assert application.status == S.ADJUDICATION
+        assert not Bap.objects.filter(application=application).exists()
+    else:
+        assert application.status == S.BAP
+        assert application.bap.trigger == trigger
+        assert application.bap.status == BapStatus.OPEN
+
+
+def test_the_adjudicator_may_open_a_bap(office, staff, now):
+    application = _through_biometrics(_arrive(ApplicationFactory(office=office), staff), staff)
+    application = workflow.application_adjudicate(
+        application=application,
+        actor=staff[Role.ADJUDICATOR],
+        decision="bap",
+        reason="Sponsor letter looks altered",
+    )
+    assert application.status == S.BAP
+    assert application.needs_bap is True
+    assert application.bap.trigger == "interview"
+    assert application.events.get(to_status=S.BAP).reason == "Sponsor letter looks altered"

@@ -148,6 +148,31 @@ def test_suspension_lasts_6_to_24_months(office, staff, now):
     assert application.outcome["suspended_until"] == "2027-02-04"
 
 
+def test_a_postponing_bap_waits_then_reopens_for_a_fresh_round(office, staff, now):
+    application, bap = _at_bap(office)
+    with pytest.raises(ApplicationError) as err:
+        _examine(bap, staff, proposal="postpone")
+    assert "awaited" in err.value.fields
+    bap = _examine(bap, staff, proposal="postpone", awaited=["Labour office recommendation"])
+    for role in (Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE):
+        bap = baps.bap_approve(bap=bap, actor=staff[role], approve=True)
+    application.refresh_from_db()
+    assert application.status == S.POSTPONED
+    assert application.outcome["awaited"] == ["Labour office recommendation"]
+    assert application.outcome["resume_to"] == S.BAP
+    with pytest.raises(Forbidden):  # the front desk does not resume a BAP
+        baps.bap_reopen_after_postpone(application=application, actor=staff[Role.FRONT_DESK])
+    bap = baps.bap_reopen_after_postpone(application=application, actor=staff[Role.BAP_EXAMINER])
+    application.refresh_from_db()
+    assert (application.status, bap.status, bap.round) == (S.BAP, BapStatus.OPEN, 2)
+    bap = _examine(bap, staff)
+    assert baps.bap_next_role(bap) == Role.KASUBSI  # the first round's signatures are spent
+    for role in (Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE):
+        bap = baps.bap_approve(bap=bap, actor=staff[role], approve=True)
+    application.refresh_from_db()
+    assert application.status == S.ADJUDICATION
+
+
 def test_bap_queue_puts_vulnerable_applicants_first(office, now):
     regular = ApplicationFactory(office=office, status=S.BAP, service_class="regular")
     regular.status_changed_at = NOW - dt.timedelta(hours=2)
