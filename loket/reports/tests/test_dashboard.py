@@ -519,3 +519,91 @@ def test_surveys_by_office_over_the_period(office_wib, office_wita, surveys):
         "D",
     )
     assert (rows["KPG"].ipk.respondents, rows["KPG"].ipk.index) == (0, None)
+
+
+# ---------------------------------------------------------------- pickups
+
+
+def test_pickups_by_channel_drive_thru_and_uncollected(office_wib, office_wit, officer):
+    """CLP (WIB) in March: counter 2, drive-thru 1 (car), proxy 1 handed over; one
+    handover on 1 April 06:30 WIB (31 March in UTC) is April's. Drive-thru car lane: 10
+    offered, 4 taken; two-wheelers 8 offered, 2 taken; a slot in April does not count.
+    Of three passports ready in March, one is still waiting (status ready); one ready in
+    February and still waiting is not the period's. Tual (WIT) is another office."""
+    from loket.applications.choices import ApplicationStatus
+    from loket.pickup.models import DriveThruSlot, Handover, PickupChoice
+
+    def handed(method, when, vehicle="", office=office_wib):
+        app = ApplicationFactory(office=office, status=ApplicationStatus.COLLECTED)
+        choice = PickupChoice.objects.create(
+            code=f"P{app.pk:06d}",
+            application=app,
+            office=office,
+            method=method,
+            status="handed_over",
+            vehicle=vehicle,
+        )
+        Handover.objects.create(
+            application=app,
+            choice=choice,
+            received_by="owner",
+            receiver_name="X",
+            officer=officer,
+            at=when,
+        )
+
+    handed("counter", at(9, 0, dt.date(2025, 3, 3)))
+    handed("counter", at(23, 30, dt.date(2025, 3, 31)))
+    handed("drive_thru", at(10, 0, dt.date(2025, 3, 12)), vehicle="car")
+    handed("proxy", at(11, 0, dt.date(2025, 3, 14)))
+    handed("counter", at(6, 30, dt.date(2025, 4, 1)))
+    handed("courier", at(9, 0, dt.date(2025, 3, 3)), office=office_wit)
+    for lane, capacity, used, day in [
+        ("car", 6, 3, dt.date(2025, 3, 12)),
+        ("car", 4, 1, dt.date(2025, 3, 13)),
+        ("motorbike", 8, 2, dt.date(2025, 3, 12)),
+        ("car", 5, 5, dt.date(2025, 4, 2)),
+    ]:
+        DriveThruSlot.objects.create(
+            office=office_wib,
+            date=day,
+            start=dt.time(9),
+            end=dt.time(10),
+            lane=lane,
+            capacity=capacity,
+            used=used,
+        )
+    for status, day in [
+        (ApplicationStatus.READY, dt.date(2025, 3, 5)),
+        (ApplicationStatus.COLLECTED, dt.date(2025, 3, 6)),
+        (ApplicationStatus.COLLECTED, dt.date(2025, 3, 7)),
+        (ApplicationStatus.READY, dt.date(2025, 2, 27)),
+    ]:
+        app = ApplicationFactory(office=office_wib, status=status)
+        ApplicationEvent.objects.create(
+            application=app, from_status="qc", to_status="ready", at=at(10, 0, day)
+        )
+
+    summary = sd.pickup_summary(offices=[office_wib], period=MARCH)
+    assert [(r.key, r.count, r.share) for r in summary.handed_over] == [
+        ("counter", 2, Decimal("50.0")),
+        ("drive_thru", 1, Decimal("25.0")),
+        ("courier", 0, Decimal("0.0")),
+        ("proxy", 1, Decimal("25.0")),
+    ]
+    assert [(u.lane, u.offered, u.taken, u.use_share, u.served) for u in summary.drive_thru] == [
+        ("car", 10, 4, Decimal("40.0"), 1),
+        ("motorbike", 8, 2, Decimal("25.0"), 0),
+    ]
+    assert summary.uncollected == 1
+    national = sd.pickup_summary(offices=[office_wib, office_wit], period=MARCH)
+    assert {r.key: r.count for r in national.handed_over}["courier"] == 1
+
+
+def test_dashboard_page_shows_pickups(client, office_wib, make_staff):
+    client.force_login(make_staff(Role.HEAD_OF_OFFICE, office_wib))
+    html = client.get(
+        reverse("reports:dashboard", args=["CLP"]), {"from": "2025-03-01", "to": "2025-03-31"}
+    ).content.decode()
+    assert 'data-testid="pickups"' in html and 'data-testid="drive-thru"' in html
+    assert 'data-testid="uncollected"' in html

@@ -20,8 +20,8 @@ from loket.core.models import AuditEntry
 from loket.feedback.periods import period_make
 from loket.offices.models import Target
 from loket.planning.models import StoredReport
-from loket.queueing.choices import ServiceClass
 from loket.planning.services import stored_report_save
+from loket.queueing.choices import ServiceClass
 from loket.reports.periodic import (
     last_complete_period,
     periodic_report,
