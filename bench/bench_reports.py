@@ -107,7 +107,10 @@ def insert_select(model: Any, values: dict[str, str], source: str, params: list[
     sql = re.sub(r"%(?!s)", "%%", sql)
     with connection.cursor() as cur:
         cur.execute(sql, args + params)
-        return int(cur.rowcount)
+        count = int(cur.rowcount)
+        # Fresh statistics, so that the next step's joins are planned on real sizes.
+        cur.execute(f"ANALYZE {model._meta.db_table}")
+    return count
 
 
 # ---------------------------------------------------------------- the data
@@ -127,7 +130,7 @@ def generate(
     from loket.feedback.models import Complaint, IkmResponse, IpkAnswer, IpkQuestion, IpkResponse
     from loket.offices.models import Counter, Stage, Target
     from loket.offices.tests.factories import OfficeFactory, staff_with_role
-    from loket.pickup.models import PickupChoice
+    from loket.pickup.models import DriveThruSlot, Handover, PickupChoice
     from loket.queueing.models import Lane, Ticket, TicketEvent
 
     zones = ["Asia/Jakarta"] * 12 + ["Asia/Makassar"] * 5 + ["Asia/Jayapura"] * 3
@@ -423,10 +426,41 @@ def generate(
         "WHERE a.id % 10 <> 0",
         [],
     )
+    rows["handovers"] = insert_select(
+        Handover,
+        {
+            "application": "c.application_id",
+            "choice": "c.id",
+            "received_by": "(CASE c.method WHEN 'proxy' THEN 'proxy' WHEN 'courier' THEN 'courier' "
+            "ELSE 'owner' END)",
+            "receiver_name": "'Pemohon'",
+            "identity_checked": "true",
+            "officer": "ofr.user_id",
+            "at": "c.created_at + interval '2 days'",
+        },
+        "FROM pickup_pickupchoice c JOIN bench_office o ON o.office_id = c.office_id "
+        "JOIN bench_officer ofr ON ofr.office_id = c.office_id AND ofr.idx = 0",
+        [],
+    )
+    rows["drive_thru_slots"] = insert_select(
+        DriveThruSlot,
+        {
+            "office": "o.office_id",
+            "date": "d.d",
+            "start": "time '09:00'",
+            "end": "time '15:00'",
+            "lane": "v.lane",
+            "capacity": "10",
+            "used": "(d.i * 7 + o.office_id) % 11",
+        },
+        "FROM bench_office o CROSS JOIN bench_day d "
+        "CROSS JOIN (VALUES ('car'), ('motorbike')) v(lane)",
+        [],
+    )
     log(f"complaints, surveys and pickups: {rows}", started)
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    log("analysed", started)
+        cur.execute("VACUUM ANALYZE")
+    log("vacuumed and analysed", started)
     return {"code": large_code, "head": head, "national": national, "rows": rows}
 
 
