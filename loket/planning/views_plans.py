@@ -131,11 +131,22 @@ def _handle(
     user = request_user(request)
     data = request.POST
     if action == "duty_delete":
+        # The one-day form's second button: only its date matters.
+        form_delete = DutyDayForm(data, prefix="duty")
+        bound["duty_day"] = form_delete
+        form_delete.is_valid()
+        for name in ("officers", "counters", "__all__"):  # not needed to remove
+            form_delete.errors.pop(name, None)
+        form_delete.errors.pop("date", None)  # reported below, once
         try:
-            day = dt.date.fromisoformat(data.get("date", ""))
-        except ValueError:
-            raise NotFound("duty_day_not_found", _("No duty plan for that day.")) from None
-        duty_day_delete(actor=user, office=office, date=day)
+            day = form_delete.fields["date"].clean(data.get("duty-date", ""))
+            duty_day_delete(actor=user, office=office, date=day)
+        except forms.ValidationError as error:
+            form_delete.add_error("date", error)
+            return None
+        except NotFound as error:  # the office itself was checked before
+            form_delete.add_error("date", error.message)
+            return None
         return _("Duty plan of %(date)s removed.") % {"date": day.isoformat()}, day.year, day.month
     form: forms.Form
     if action == "target":

@@ -374,7 +374,10 @@ class TestPage:
         assert response.status_code == 403
         client.force_login(make_staff(Role.NATIONAL_ANALYST, None))
         assert client.get(url).status_code == 200
-        assert client.post(url, {"action": "duty_delete", "date": "2025-02-03"}).status_code == 403
+        assert (
+            client.post(url, {"action": "duty_delete", "duty-date": "2025-02-03"}).status_code
+            == 403
+        )
         assert Target.objects.get(office=office_wib).passports == 4321
 
     def test_head_enters_everything(self, english, office_wib, head):
@@ -420,8 +423,15 @@ class TestPage:
         assert rows[dt.date(2025, 2, 5)].planned == 4 and rows[dt.date(2025, 2, 5)].officers == 6
         assert rows[dt.date(2025, 2, 10)].planned is None
         assert page.context["target"].months == {2: 90}
-        response = client.post(url, {"action": "duty_delete", "date": "2025-02-05"})
+        response = client.post(url, {"action": "duty_delete", "duty-date": "2025-02-05"})
         assert response.status_code == 302
+        assert DutyDay.objects.filter(office=office_wib).count() == 4
+        response = client.post(url, {"action": "duty_delete", "duty-date": "2025-02-05"})
+        assert response.status_code == 400
+        assert "No duty plan for that day." in response.content.decode()
+        response = client.post(url, {"action": "duty_delete", "duty-date": "5 Feb"})
+        assert response.status_code == 400
+        assert response.context["duty_form"].errors == {"date": ["Enter a valid date."]}
         assert DutyDay.objects.filter(office=office_wib).count() == 4
 
     @pytest.mark.parametrize(
