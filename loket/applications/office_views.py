@@ -20,7 +20,6 @@ from loket.applications.choices import ApplicationStatus as S
 from loket.applications.choices import BapOutcome, BapStatus, Purpose, ServiceClass
 from loket.applications.models import Application, Bap, BiometricPhoto, BlankStock
 from loket.applications.office_payment import application_bill_issue, application_bills
-from loket.applications.requirements import group_label, requirements_for
 from loket.applications.selectors import application_get_for_staff
 from loket.applications.sop import stage_clock
 from loket.core.audit import audit_personal_data_view
@@ -37,15 +36,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _checklist(application: Application) -> list[tuple[str, str]]:
-    """One item per required document group of the case, plus the data-match check."""
-    items: list[tuple[str, str]] = []
-    if application.applicant_type and application.case_type:
-        reqs = requirements_for(
-            applicant_type=application.applicant_type, case_type=application.case_type
-        )
-        items = [("_".join(group), group_label(group)) for group in reqs.groups]
-    items.append(("data_match", _("KTP, KK and certificate data match")))
-    return items
+    return workflow.document_checklist(application)
 
 
 def _act(request: HttpRequest, application: Application) -> None:

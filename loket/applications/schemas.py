@@ -189,6 +189,11 @@ class BapOut(Schema):
         return list(obj.approvals.filter(round=obj.round))  # type: ignore[attr-defined]
 
 
+class ChecklistItemOut(Schema):
+    key: str
+    label: str
+
+
 class StageClockOut(Schema):
     status: str
     minutes: float
@@ -234,6 +239,7 @@ class StaffApplicationOut(StaffApplicationSummaryOut):
     outcome: dict[str, Any]
     warnings: list[Any]
     documents: list[DocumentOut]
+    checklist: list[ChecklistItemOut]
     has_photo: bool
     next_steps: list[str]
     bap: BapOut | None
@@ -248,6 +254,13 @@ class StaffApplicationOut(StaffApplicationSummaryOut):
     @staticmethod
     def resolve_documents(obj: object) -> list[object]:
         return list(obj.documents.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_checklist(obj: object) -> list[dict[str, str]]:
+        from loket.applications.workflow import document_checklist
+
+        items = document_checklist(obj)  # type: ignore[arg-type]
+        return [{"key": key, "label": str(label)} for key, label in items]
 
     @staticmethod
     def resolve_has_photo(obj: object) -> bool:

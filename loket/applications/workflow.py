@@ -43,6 +43,7 @@ from loket.applications.models import (
     BiometricPhoto,
     BlankStock,
 )
+from loket.applications.requirements import group_label, requirements_for
 from loket.applications.sop import due_date_for
 from loket.core.audit import audit_record
 from loket.core.choices import SUPERVISOR_ROLES, Role
@@ -430,6 +431,24 @@ def application_arrive(
         )
 
 
+#: The last item of every document checklist: the originals' data agree with each other.
+DATA_MATCH = "data_match"
+
+
+def document_checklist(application: Application) -> list[tuple[str, str]]:
+    """The case's checklist for the document check: one item per required document group
+    (alternatives joined, e.g. "birth_certificate_diploma_marriage_book"), plus the
+    data-match check. Keys are what the officer screen and the API send back."""
+    items: list[tuple[str, str]] = []
+    if application.applicant_type and application.case_type:
+        reqs = requirements_for(
+            applicant_type=application.applicant_type, case_type=application.case_type
+        )
+        items = [("_".join(group), group_label(group)) for group in reqs.groups]
+    items.append((DATA_MATCH, _("KTP, KK and certificate data match")))
+    return items
+
+
 def application_documents_checked(
     *,
     application: Application,
@@ -438,10 +457,20 @@ def application_documents_checked(
     mismatch_note: str = "",
     awaited: list[str] | None = None,
 ) -> Application:
-    """Document check against the originals. All items present: on to the interview;
-    anything awaited: postponed until it is brought (cancelled after 7 days)."""
-    missing = [kind for kind, ok in checklist.items() if not ok]
-    data = {"checklist": checklist, "mismatch_note": mismatch_note[:500]}
+    """Document check against the originals, item by item of the case's checklist (an
+    item not ticked is missing). All present: on to the interview; anything missing or
+    awaited: postponed until it is brought (cancelled after 7 days)."""
+    items = [key for key, _label in document_checklist(application)]
+    unknown = sorted(set(checklist) - set(items))
+    if unknown:
+        message = _("Not on this case's checklist: %(items)s. Expected: %(expected)s.") % {
+            "items": ", ".join(unknown)[:200],
+            "expected": ", ".join(items),
+        }
+        raise ApplicationError("checklist_invalid", message, fields={"checklist": message})
+    results = {key: bool(checklist.get(key, False)) for key in items}
+    missing = [key for key, ok in results.items() if not ok]
+    data = {"checklist": results, "mismatch_note": mismatch_note[:500]}
     if awaited or missing:
         awaited_list = list(awaited or []) or missing
         return application_postpone(

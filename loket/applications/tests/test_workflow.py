@@ -72,11 +72,15 @@ def _arrive(application, staff, service_class=ServiceClass.REGULAR, paid=True):
     )
 
 
+def _all_ticked(application):
+    return {key: True for key, _label in workflow.document_checklist(application)}
+
+
 def _through_biometrics(application, staff):
     application = workflow.application_documents_checked(
         application=application,
         actor=staff[Role.FRONT_DESK],
-        checklist={"ktp": True, "kk": True},
+        checklist=_all_ticked(application),
         mismatch_note="",
     )
     application = workflow.application_interviewed(
@@ -232,7 +236,9 @@ def test_a_stale_screen_is_refused(office, staff):
     application = ApplicationFactory(office=office, status=S.INTERVIEW)
     with pytest.raises(ApplicationError) as err:
         workflow.application_documents_checked(
-            application=application, actor=staff[Role.FRONT_DESK], checklist={"ktp": True}
+            application=application,
+            actor=staff[Role.FRONT_DESK],
+            checklist=_all_ticked(application),
         )
     assert err.value.code == "status_changed"
 
@@ -242,7 +248,7 @@ def test_missing_documents_postpone_and_resume_at_the_document_check(office, sta
     application = workflow.application_documents_checked(
         application=application,
         actor=staff[Role.FRONT_DESK],
-        checklist={"ktp": True, "kk": False},
+        checklist={**_all_ticked(application), "kk": False},
         mismatch_note="Name on KK differs",
     )
     assert application.status == S.POSTPONED
@@ -315,7 +321,7 @@ def test_failed_qc_prints_again_on_a_new_blank(office, staff, now):
 def test_interview_suspicion_sends_the_application_to_bap(office, staff, now):
     application = _arrive(ApplicationFactory(office=office), staff)
     application = workflow.application_documents_checked(
-        application=application, actor=staff[Role.FRONT_DESK], checklist={"ktp": True}
+        application=application, actor=staff[Role.FRONT_DESK], checklist=_all_ticked(application)
     )
     application = workflow.application_interviewed(
         application=application,
@@ -366,3 +372,36 @@ def test_the_adjudicator_may_open_a_bap(office, staff, now):
     assert application.needs_bap is True
     assert application.bap.trigger == "interview"
     assert application.events.get(to_status=S.BAP).reason == "Sponsor letter looks altered"
+
+
+def test_the_document_check_follows_the_cases_checklist(office, staff, now):
+    lost = _arrive(ApplicationFactory(office=office, case_type="lost"), staff)
+    keys = [key for key, _label in workflow.document_checklist(lost)]
+    assert keys == [
+        "ktp",
+        "kk",
+        "birth_certificate_diploma_marriage_book",
+        "police_report",
+        "data_match",
+    ]
+    events = ApplicationEvent.objects.count()
+    with pytest.raises(ApplicationError) as err:
+        workflow.application_documents_checked(
+            application=lost, actor=staff[Role.FRONT_DESK], checklist={"ktp": True, "visa": True}
+        )
+    assert err.value.code == "checklist_invalid"
+    assert "visa" in err.value.fields["checklist"]
+    assert ApplicationEvent.objects.count() == events
+    # An item not sent counts as not ticked: the police report is awaited.
+    ticked = {key: True for key in keys if key != "police_report"}
+    lost = workflow.application_documents_checked(
+        application=lost,
+        actor=staff[Role.FRONT_DESK],
+        checklist=ticked,
+        mismatch_note="Report names another station",
+    )
+    assert lost.status == S.POSTPONED
+    assert lost.outcome["awaited"] == ["police_report"]
+    event = lost.events.get(to_status=S.POSTPONED)
+    assert event.data["checklist"]["police_report"] is False
+    assert event.data["mismatch_note"] == "Report names another station"

@@ -333,7 +333,9 @@ def test_sweep_cancels_a_walk_in_whose_office_bill_lapsed_unpaid_the_next_day(
         bill = application_bill_issue(application=application, actor=staff[Role.FRONT_DESK])
         if to != S.DOCUMENT_CHECK:
             application = workflow.application_documents_checked(
-                application=application, actor=staff[Role.FRONT_DESK], checklist={"ktp": True}
+                application=application,
+                actor=staff[Role.FRONT_DESK],
+                checklist={k: True for k, _l in workflow.document_checklist(application)},
             )
         return application, bill
 
