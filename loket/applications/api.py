@@ -14,9 +14,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from loket.applications import bap as baps
-from loket.applications import workflow
+from loket.applications import print_queue, workflow
 from loket.applications.choices import ApplicationStatus, CaseType, DocumentKind
-from loket.applications.models import Application, Bap, BiometricPhoto
+from loket.applications.models import Application, Bap, BiometricPhoto, BlankStock
 from loket.applications.requirements import requirements_for
 from loket.applications.schemas import (
     AdjudicateIn,
@@ -328,7 +328,14 @@ def staff_list(
                 },
                 reason="workflow API list",
             )
-    return {"count": len(rows), "page": page, "page_size": page_size, "items": items}
+    return {
+        "count": len(rows),
+        "page": page,
+        "page_size": page_size,
+        "items": items,
+        "blank_stock": BlankStock.objects.filter(office=office).order_by("book_type"),
+        "print_order": print_queue.office_print_order(office),
+    }
 
 
 @router.get(

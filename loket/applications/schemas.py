@@ -133,11 +133,24 @@ class StaffApplicationSummaryOut(Schema):
         return obj.paid_at is not None  # type: ignore[attr-defined]
 
 
+class BlankStockOut(Schema):
+    book_type: str
+    quantity: int
+    low_threshold: int
+    low: bool
+
+    @staticmethod
+    def resolve_low(obj: object) -> bool:
+        return bool(obj.is_low)  # type: ignore[attr-defined]
+
+
 class StaffApplicationPageOut(Schema):
     count: int
     page: int
     page_size: int
     items: list[StaffApplicationSummaryOut]
+    blank_stock: list[BlankStockOut]
+    print_order: str
 
 
 class EventOut(Schema):

@@ -282,6 +282,10 @@ def test_office_list_is_scoped_ordered_and_paginated(client, office, headers, ma
     assert [row["id"] for row in printing["items"]] == [
         str(a.public_id) for a in (priority, percepatan, regular)
     ]
+    assert printing["print_order"] == "priority_first"
+    assert printing["blank_stock"] == [
+        {"book_type": "electronic", "quantity": 5, "low_threshold": 20, "low": True}
+    ]
     everything = client.get(f"{API}/offices/CLP?page_size=2", **headers[Role.KASI]).json()
     assert everything["count"] == 4
     assert len(everything["items"]) == 2
