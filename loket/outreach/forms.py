@@ -16,8 +16,8 @@ from loket.outreach.models import MobileKit
 BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
-class PartnerSignUpForm(SignUpForm):
-    """The coordinator's account (the applicant sign-up) plus the organisation."""
+class PartnerForm(forms.Form):
+    """The organisation, for an applicant who already has an account."""
 
     name = forms.CharField(label=_("Organisation name"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind of organisation"), choices=BLANK + PartnerKind.choices)
@@ -31,6 +31,10 @@ class PartnerSignUpForm(SignUpForm):
         help_text=_("e.g. 081234567890"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+
+
+class PartnerSignUpForm(SignUpForm, PartnerForm):
+    """The coordinator's account (the applicant sign-up) plus the organisation."""
 
     field_order = [
         "name",

@@ -96,6 +96,40 @@ def partner_register(
 ) -> Partner:
     """A partner organisation and its coordinator account (an applicant account, verified
     by the emailed code like any other)."""
+    _check_partner(name=name, kind=kind, address=address)
+    with transaction.atomic():
+        user = applicant_signup(
+            email=email, password=password, full_name=full_name, language=language
+        )
+        return _partner_create(
+            user=user, name=name, kind=kind, address=address, contact_phone=contact_phone
+        )
+
+
+def partner_register_for(
+    *, user: User, name: str, kind: str, address: str, contact_phone: str
+) -> Partner:
+    """An applicant who already has an account becomes the coordinator of a partner."""
+    if user.kind != UserKind.APPLICANT:
+        raise ApplicationError(
+            "coordinator_not_applicant",
+            _("Staff accounts cannot coordinate a partner; sign up with a personal account."),
+            status=409,
+        )
+    _check_partner(name=name, kind=kind, address=address)
+    with transaction.atomic():
+        if Partner.objects.select_for_update().filter(coordinator=user).exists():
+            raise ApplicationError(
+                "partner_exists",
+                _("This account already coordinates a partner."),
+                status=409,
+            )
+        return _partner_create(
+            user=user, name=name, kind=kind, address=address, contact_phone=contact_phone
+        )
+
+
+def _check_partner(*, name: str, kind: str, address: str) -> None:
     if kind not in PartnerKind.values:
         raise ApplicationError(
             "partner_kind_invalid",
@@ -108,23 +142,24 @@ def partner_register(
             _("Enter the organisation's name and address."),
             fields={"name": _("Required."), "address": _("Required.")},
         )
-    with transaction.atomic():
-        user = applicant_signup(
-            email=email, password=password, full_name=full_name, language=language
-        )
-        partner = Partner.objects.create(
-            name=name.strip()[:150],
-            kind=kind,
-            address=address.strip(),
-            contact_phone=contact_phone.strip()[:16],
-            coordinator=user,
-        )
-        audit_record(
-            actor=user,
-            action="outreach.partner_register",
-            target=partner,
-            changes={"kind": kind},
-        )
+
+
+def _partner_create(
+    *, user: User, name: str, kind: str, address: str, contact_phone: str
+) -> Partner:
+    partner = Partner.objects.create(
+        name=name.strip()[:150],
+        kind=kind,
+        address=address.strip(),
+        contact_phone=contact_phone.strip()[:16],
+        coordinator=user,
+    )
+    audit_record(
+        actor=user,
+        action="outreach.partner_register",
+        target=partner,
+        changes={"kind": kind},
+    )
     return partner
 
 

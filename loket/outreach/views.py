@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from loket.applications.services import step_form, step_initial
 from loket.core.audit import audit_personal_data_view
+from loket.core.choices import UserKind
 from loket.core.decorators import applicant_required, request_user, staff_required
 from loket.core.errors import ApplicationError
 from loket.core.forms import apply_error
@@ -34,6 +35,7 @@ from loket.outreach.forms import (
     KitForm,
     MemberForm,
     OfferForm,
+    PartnerForm,
     PartnerSignUpForm,
     ScheduleForm,
     SettingsForm,
@@ -50,6 +52,7 @@ from loket.outreach.services import (
     outreach_settings,
     outreach_settings_update,
     partner_register,
+    partner_register_for,
     visit_accept,
     visit_cancel,
     visit_decline,
@@ -94,8 +97,12 @@ def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
 
 def partner_signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and selectors.partner_for(user=request_user(request)):
-        return redirect("outreach:partner_home")
+    if request.user.is_authenticated:
+        user = request_user(request)
+        if selectors.partner_for(user=user):
+            return redirect("outreach:partner_home")
+        if user.kind == UserKind.APPLICANT:
+            return _partner_signup_signed_in(request, user)
     form = PartnerSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -120,6 +127,25 @@ def partner_signup(request: HttpRequest) -> HttpResponse:
             )
             return redirect("applicants:verify")
     return render(request, "outreach/partner_signup.html", {"form": form}, status=_status(form))
+
+
+def _partner_signup_signed_in(request: HttpRequest, user: Any) -> HttpResponse:
+    """An applicant with an account registers the organisation only."""
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner_register_for(user=user, **form.cleaned_data)
+        except ApplicationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Your organisation is registered."))
+            return redirect("outreach:partner_home")
+    return render(
+        request,
+        "outreach/partner_signup.html",
+        {"form": form, "signed_in": True},
+        status=_status(form),
+    )
 
 
 @coordinator_required

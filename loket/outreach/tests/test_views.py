@@ -313,3 +313,51 @@ def test_group_tickets_from_the_visit_page(client, outreach):
     # Again: nobody is left; a clear message, not a crash.
     again = client.post(url, {"form": "tickets"}, follow=True)
     assert "no member ready" in again.content.decode()
+
+
+def test_an_applicant_with_an_account_registers_only_the_organisation(client, outreach):
+    from loket.outreach.tests.conftest import verified_applicant
+
+    user = verified_applicant()
+    client.force_login(user)
+    url = reverse("outreach:partner_signup")
+    page = client.get(url).content.decode()
+    assert 'name="password"' not in page and user.email in page
+    bad = client.post(url, {"name": "Paroki", "kind": "club", "address": "x", "contact_phone": "0"})
+    assert bad.status_code == 400 and not Partner.objects.filter(coordinator=user).exists()
+    response = client.post(
+        url,
+        {
+            "name": "Paroki St. Yoseph",
+            "kind": "parish",
+            "address": "Jl. Gereja 2",
+            "contact_phone": "081234567890",
+        },
+    )
+    assert response["Location"] == reverse("outreach:partner_home")
+    assert Partner.objects.get(coordinator=user).name == "Paroki St. Yoseph"
+    assert client.get(url)["Location"] == reverse("outreach:partner_home")
+
+
+def test_staff_cannot_coordinate_a_partner(outreach):
+    from loket.core.errors import ApplicationError
+    from loket.outreach.services import partner_register_for
+
+    with pytest.raises(ApplicationError) as error:
+        partner_register_for(
+            user=outreach["desk"],
+            name="X",
+            kind="company",
+            address="Y",
+            contact_phone="081234567890",
+        )
+    assert error.value.code == "coordinator_not_applicant"
+    with pytest.raises(ApplicationError) as error:
+        partner_register_for(
+            user=outreach["partner"].coordinator,
+            name="X",
+            kind="company",
+            address="Y",
+            contact_phone="081234567890",
+        )
+    assert error.value.code == "partner_exists"
