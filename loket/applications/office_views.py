@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from loket.applications.models import Application, Bap, BiometricPhoto, BlankSto
 from loket.applications.office_payment import application_bill_issue, application_bills
 from loket.applications.selectors import application_get_for_staff
 from loket.applications.sop import stage_clock
-from loket.core.audit import audit_personal_data_view
+from loket.core.audit import audit_personal_data_view, audit_record
 from loket.core.decorators import request_user, staff_required
 from loket.core.errors import ApplicationError
 from loket.core.uploads import upload_open
@@ -220,23 +221,42 @@ def bap_pdf_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def office_queues(request: HttpRequest, code: str) -> HttpResponse:
     user = request_user(request)
     office = office_get_for_staff(user=user, code=code)
-    active = (
+    active = list(
         Application.objects.filter(office=office, status__in=workflow.AT_OFFICE)
         .exclude(status=S.READY)
         .order_by("due_date", "status_changed_at")
     )
+    bap_queue = print_queue.step_queue(office, S.BAP)
+    printing = print_queue.step_queue(office, S.PRINTING)
+    qc_queue = print_queue.step_queue(office, S.QC)
+    ready = list(
+        Application.objects.filter(office=office, status=S.READY).order_by("-status_changed_at")[
+            :50
+        ]
+    )
     context = {
         "office": office,
         "active": active,
-        "bap_queue": print_queue.step_queue(office, S.BAP),
-        "print_queue": print_queue.step_queue(office, S.PRINTING),
-        "qc_queue": print_queue.step_queue(office, S.QC),
-        "ready": Application.objects.filter(office=office, status=S.READY).order_by(
-            "-status_changed_at"
-        )[:50],
+        "bap_queue": bap_queue,
+        "print_queue": printing,
+        "qc_queue": qc_queue,
+        "ready": ready,
         "stock": BlankStock.objects.filter(office=office),
         "policy": print_queue.office_print_order(office),
     }
+    listed: list[list[Application]] = [active, bap_queue, printing, qc_queue, ready]
+    shown = {str(a.public_id) for rows in listed for a in rows}
+    if shown:
+        # The queues name applicants: one audit line names the applications shown.
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                action="personal_data.view",
+                target=office,
+                office_code=office.code,
+                changes={"fields": ["full_name"], "applications": sorted(shown)},
+                reason="office queues",
+            )
     return render(request, "applications/staff/office.html", context)
 
 

@@ -81,6 +81,9 @@ def test_office_queue_prints_next(client, office, make_staff):
     _login(client, printer)
     page = client.get(reverse("applications:staff_office", args=[office.code]))
     assert str(application.public_id).encode() in page.content
+    seen = AuditEntry.objects.get(action="personal_data.view", reason="office queues")
+    assert seen.changes["applications"] == [str(application.public_id)]
+    assert seen.office_code == office.code
     client.post(reverse("applications:staff_queue_next", args=[office.code, "print"]))
     application.refresh_from_db()
     assert application.status == S.QC
