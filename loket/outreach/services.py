@@ -478,6 +478,20 @@ def visit_schedule(
             fields=fields,
         )
     with transaction.atomic():
+        # Two visits scheduled at once with the same kit on the same day: the kit's row
+        # lock makes the second see the first.
+        assert kit is not None
+        MobileKit.objects.select_for_update().filter(pk=kit.pk).first()
+        if (
+            Visit.objects.filter(kit=kit, scheduled_date=date, status=S.SCHEDULED)
+            .exclude(pk=visit.pk)
+            .exists()
+        ):
+            raise ApplicationError(
+                "schedule_invalid",
+                _("The schedule cannot be saved; see the marked fields."),
+                fields={"kit": _("This kit is already out on another visit that day.")},
+            )
         visit = _locked(visit)
         VISIT_FLOW.move(
             visit,

@@ -136,3 +136,31 @@ def test_two_desks_issue_the_group_tickets_once(outreach, make_staff):
     assert len(results) == 1 and codes == ["group_empty"]
     assert Ticket.objects.count() == 1
     assert Member.objects.get(visit=visit).ticket is not None
+
+
+def test_one_kit_is_not_sent_to_two_groups_on_the_same_day(outreach):
+    o = outreach
+    visits = []
+    for partner in (o["partner"], o["other_partner"]):
+        visit = visit_request(
+            coordinator=partner.coordinator, office=o["office"], date=o["offer"].date, group_size=20
+        )
+        visit_accept(actor=o["supervisor"], visit=visit)
+        visits.append(visit)
+    jobs = [
+        (
+            lambda v=v: visit_schedule(
+                actor=o["supervisor"],
+                visit=Visit.objects.get(pk=v.pk),
+                date=o["offer"].date,
+                starts_at=dt.time(9),
+                place="Aula",
+                officers=[o["desk"]],
+                kit=o["kit"],
+            )
+        )
+        for v in visits
+    ]
+    results, codes = _race(jobs)
+    assert len(results) == 1 and codes == ["schedule_invalid"]
+    assert Visit.objects.filter(kit=o["kit"], status="scheduled").count() == 1
