@@ -33,6 +33,7 @@ from loket.applications.choices import (
     BapTrigger,
     CaseType,
     Channel,
+    Purpose,
     RiskFlag,
     ServiceClass,
 )
@@ -500,6 +501,13 @@ def application_interviewed(
     notes: str = "",
 ) -> Application:
     """Structured interview; a suspicion of non-procedural migrant work requires a BAP."""
+    fields: dict[str, str] = {}
+    if purpose not in Purpose.values:
+        fields["purpose"] = _("Choose the purpose of travel.")
+    if not destination.strip():
+        fields["destination"] = _("Enter the destination country.")
+    if fields:
+        raise ApplicationError("interview_incomplete", " ".join(fields.values()), fields=fields)
     data = {
         "purpose": purpose[:20],
         "destination": destination[:100],

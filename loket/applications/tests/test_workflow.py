@@ -405,3 +405,21 @@ def test_the_document_check_follows_the_cases_checklist(office, staff, now):
     event = lost.events.get(to_status=S.POSTPONED)
     assert event.data["checklist"]["police_report"] is False
     assert event.data["mismatch_note"] == "Report names another station"
+
+
+def test_the_interview_needs_a_known_purpose_and_a_destination(office, staff, now):
+    application = ApplicationFactory(office=office, status=S.INTERVIEW)
+    with pytest.raises(ApplicationError) as err:
+        workflow.application_interviewed(
+            application=application,
+            actor=staff[Role.INTERVIEWER],
+            purpose="smuggling",
+            destination=" ",
+            sponsor="",
+            pmi_suspicion=False,
+        )
+    assert err.value.code == "interview_incomplete"
+    assert set(err.value.fields) == {"purpose", "destination"}
+    application.refresh_from_db()
+    assert application.status == S.INTERVIEW
+    assert not application.events.exists()
