@@ -119,6 +119,25 @@ class TestViews:
         assert response.status_code == 404
         assert clp.name.encode() not in response.content
 
+    def test_office_page_leads_to_every_office_tool(self, client, two_offices, make_staff):
+        kpg, _ = two_offices
+        client.force_login(make_staff(Role.HEAD_OF_OFFICE, kpg))
+        tools = [
+            reverse("queueing:front_desk", args=["KPG"]),
+            reverse("applications:staff_office", args=["KPG"]),
+            reverse("pickup:desk", args=["KPG"]),
+            reverse("pickup:drive_thru", args=["KPG"]),
+            reverse("outreach:office_visits", args=["KPG"]),
+            reverse("reports:dashboard", args=["KPG"]),
+            reverse("planning:plans", args=["KPG"]),
+            reverse("planning:planner", args=["KPG"]),
+        ]
+        html = client.get(reverse("offices:staff_office", args=["KPG"])).content.decode()
+        assert [url for url in tools if f'href="{url}"' not in html] == []
+        # The staff home lists them per office too (the drive-thru is one step further in).
+        html = client.get(reverse("offices:staff_home")).content.decode()
+        assert [url for url in tools if f'href="{url}"' not in html] == [tools[3]]
+
     def test_applicant_is_sent_to_staff_login(self, client, two_offices):
         client.force_login(ApplicantFactory())
         response = client.get(reverse("offices:staff_home"))
