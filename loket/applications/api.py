@@ -17,6 +17,7 @@ from loket.applications import bap as baps
 from loket.applications import print_queue, workflow
 from loket.applications.choices import ApplicationStatus, CaseType, DocumentKind
 from loket.applications.models import Application, Bap, BiometricPhoto, BlankStock
+from loket.applications.office_payment import application_bill_issue, application_bills
 from loket.applications.requirements import requirements_for
 from loket.applications.schemas import (
     AdjudicateIn,
@@ -26,9 +27,12 @@ from loket.applications.schemas import (
     BapApproveIn,
     BapCentralIn,
     BapExamineIn,
+    CancelIn,
     DocumentCheckIn,
     DocumentOut,
     InterviewIn,
+    OfficeBillOut,
+    PostponeIn,
     QcIn,
     RequirementsOut,
     StaffApplicationOut,
@@ -56,6 +60,7 @@ from loket.core.errors import ApplicationError
 from loket.core.models import User
 from loket.core.uploads import upload_open
 from loket.offices.selectors import office_get_for_staff
+from loket.payments.models import Bill
 from loket.payments.selectors import fee_quote
 
 router = Router(tags=["applications"])
@@ -579,6 +584,88 @@ def staff_qc(request: HttpRequest, application_id: str, payload: QcIn) -> Any:
         note=payload.note,
     )
     return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/postpone",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Postpone at the current step, saying what is awaited (the step's officer)",
+)
+def staff_postpone(request: HttpRequest, application_id: str, payload: PostponeIn) -> Any:
+    moved = workflow.application_postpone(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        awaited=payload.awaited,
+        reason=payload.reason,
+    )
+    return _shown(request, moved)
+
+
+@router.post(
+    "/staff/applications/{application_id}/cancel",
+    response=StaffOut,
+    auth=staff_auth,
+    summary="Supervisor: cancel a postponed application (with the reason)",
+)
+def staff_cancel(request: HttpRequest, application_id: str, payload: CancelIn) -> Any:
+    moved = workflow.application_cancel_office(
+        application=_staff_get(request, application_id),
+        actor=_staff(request),
+        reason=payload.reason,
+    )
+    return _shown(request, moved)
+
+
+def _bill_out(application: Application, bill: Bill) -> dict[str, Any]:
+    return {
+        "billing_code": bill.billing_code,
+        "status": bill.status,
+        "amount": bill.amount,
+        "lines": bill.lines,
+        "billing_date": bill.billing_date,
+        "issued_at": bill.issued_at,
+        "expires_at": bill.expires_at,
+        "paid_at": bill.paid_at,
+        "ntpn": bill.ntpn,
+        "fee_waiver_basis": application.fee_waiver_basis,
+    }
+
+
+@router.post(
+    "/staff/applications/{application_id}/bill",
+    response={201: OfficeBillOut},
+    auth=staff_auth,
+    summary="Front desk: issue the PNBP bill at the office (walk-ins, BAP charges)",
+)
+def staff_bill(request: HttpRequest, application_id: str) -> Any:
+    application = _staff_get(request, application_id)
+    bill = application_bill_issue(application=application, actor=_staff(request))
+    application.refresh_from_db()
+    return Status(201, _bill_out(application, bill))
+
+
+@router.get(
+    "/staff/applications/{application_id}/receipt",
+    response=OfficeBillOut,
+    auth=staff_auth,
+    summary="Officers: the latest office bill as the receipt shows it (NTPN once paid; audited)",
+)
+def staff_receipt(request: HttpRequest, application_id: str) -> Any:
+    application = _staff_get(request, application_id)
+    bills = application_bills(application)
+    if not bills:
+        raise ApplicationError(
+            "bill_missing", _("No billing code has been issued for this application."), status=404
+        )
+    audit_personal_data_view(
+        actor=_staff(request),
+        subject=application,
+        office_code=application.office.code if application.office else "",
+        fields=("full_name", "payment"),
+        purpose="payment receipt (API)",
+    )
+    return _bill_out(application, bills[0])
 
 
 @router.post(

@@ -348,3 +348,34 @@ class BapCentralIn(Schema):
 class QcIn(Schema):
     passed: bool
     note: str = Field("", max_length=300)
+
+
+class PostponeIn(Schema):
+    awaited: list[str] = Field(..., min_length=1)
+    reason: str = Field("", max_length=300)
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class BillLineOut(Schema):
+    item: str
+    label: str
+    amount: int
+    regulation: str = ""
+
+
+class OfficeBillOut(Schema):
+    """An office bill of an application: what the receipt shows."""
+
+    billing_code: str
+    status: str
+    amount: int
+    lines: list[BillLineOut]
+    billing_date: dt.date
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    paid_at: dt.datetime | None
+    ntpn: str
+    fee_waiver_basis: str = ""

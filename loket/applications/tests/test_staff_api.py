@@ -334,6 +334,10 @@ STEPS = [
     ("post", "/print"),
     ("post", "/qc"),
     ("post", "/resume"),
+    ("post", "/postpone"),
+    ("post", "/cancel"),
+    ("post", "/bill"),
+    ("get", "/receipt"),
 ]
 BODIES = {
     "/arrive": {"service_class": "regular"},
@@ -344,6 +348,8 @@ BODIES = {
     "/bap/approve": {"approve": True},
     "/bap/central": {"reference": "DIRJEN-1"},
     "/qc": {"passed": True},
+    "/postpone": {"awaited": ["Labour office recommendation"]},
+    "/cancel": {"reason": "Asked by the applicant"},
 }
 
 
@@ -416,3 +422,64 @@ def test_openapi_documents_the_staff_workflow(client):
     listing = paths["/api/v1/applications/staff/offices/{code}"]["get"]
     params = {p["name"] for p in listing["parameters"]}
     assert {"code", "status", "page", "page_size"} <= params
+
+
+def test_postpone_resume_and_supervisor_cancel_by_api(client, office, headers, now):
+    application = ApplicationFactory(office=office, status=S.INTERVIEW, paid_at=NOW)
+    url = f"{API}/applications/{application.public_id}"
+    empty = post(client, f"{url}/postpone", headers[Role.INTERVIEWER], {"awaited": []})
+    assert empty.status_code == 422
+    # At the interview only the sweep cancels (an unpaid walk-in); a supervisor may not.
+    early = post(client, f"{url}/cancel", headers[Role.KASI], {"reason": "x"})
+    assert early.status_code == 403
+    assert early.json()["error"]["code"] == "role_required"
+    wrong = post(client, f"{url}/postpone", headers[Role.FRONT_DESK], {"awaited": ["letter"]})
+    assert wrong.status_code == 403
+    held = post(
+        client,
+        f"{url}/postpone",
+        headers[Role.INTERVIEWER],
+        {"awaited": ["Labour office recommendation"], "reason": "Sponsor unclear"},
+    )
+    assert held.status_code == 200
+    assert held.json()["status"] == "postponed"
+    application.refresh_from_db()
+    assert application.outcome["awaited"] == ["Labour office recommendation"]
+    resumed = post(client, f"{url}/resume", headers[Role.INTERVIEWER])
+    assert resumed.json()["status"] == "interview"
+    post(client, f"{url}/postpone", headers[Role.INTERVIEWER], {"awaited": ["letter"]})
+    refused = post(client, f"{url}/cancel", headers[Role.FRONT_DESK], {"reason": "gone"})
+    assert refused.status_code == 403
+    cancelled = post(client, f"{url}/cancel", headers[Role.KASI], {"reason": "Withdrawn"})
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    event = application.events.get(to_status=S.CANCELLED)
+    assert event.reason == "Withdrawn"
+
+
+def test_office_bill_and_receipt_by_api(client, office, headers, now):
+    from loket.payments.billing import bill_mark_paid
+
+    application = ApplicationFactory(office=office, case_type="lost", channel="assisted")
+    url = f"{API}/applications/{application.public_id}"
+    post(client, f"{url}/arrive", headers[Role.FRONT_DESK], {"service_class": "regular"})
+    assert client.get(f"{url}/receipt", **headers[Role.FRONT_DESK]).status_code == 404
+    assert post(client, f"{url}/bill", headers[Role.INTERVIEWER]).status_code == 403
+    issued = post(client, f"{url}/bill", headers[Role.FRONT_DESK])
+    assert issued.status_code == 201, issued.content
+    bill = issued.json()
+    assert len(bill["billing_code"]) == 15
+    assert [line["item"] for line in bill["lines"]] == ["passport", "lost"]
+    assert bill["amount"] == sum(line["amount"] for line in bill["lines"])
+    assert bill["status"] == "issued" and bill["ntpn"] == ""
+    bill_mark_paid(billing_code=bill["billing_code"], amount=bill["amount"], ntpn="NTPN0000000009")
+    receipt = client.get(f"{url}/receipt", **headers[Role.FRONT_DESK]).json()
+    assert (receipt["status"], receipt["ntpn"]) == ("paid", "NTPN0000000009")
+    assert AuditEntry.objects.filter(
+        action="personal_data.view", reason="payment receipt (API)"
+    ).exists()
+    again = post(client, f"{url}/bill", headers[Role.FRONT_DESK])
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_paid"
+    application.refresh_from_db()
+    assert application.paid_at is not None and application.due_date is not None
