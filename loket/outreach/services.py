@@ -23,8 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loket.applicants.services import applicant_signup
-from loket.applications.choices import Channel
-from loket.applications.services import StepResult, application_create, application_save_step
+from loket.applications.choices import ApplicationStatus, Channel
+from loket.applications.services import (
+    StepResult,
+    application_cancel,
+    application_create,
+    application_save_step,
+)
 from loket.core.audit import audit_record
 from loket.core.choices import SUPERVISOR_ROLES, UserKind
 from loket.core.errors import ApplicationError
@@ -634,6 +639,39 @@ def member_add(
                 office_code=visit.office.code,
             )
     return member, code
+
+
+def member_remove(*, coordinator: User, member: Member) -> None:
+    """The coordinator takes a member off the group (they dropped out), which frees a
+    place for someone else. A draft the coordinator entered is cancelled; an application
+    the member made with their own account stays theirs."""
+    if member.visit.partner.coordinator_id != coordinator.pk:
+        raise ApplicationError("member_not_found", _("Member not found."), status=404)
+    with transaction.atomic():
+        _require_open(_locked(member.visit))
+        member = Member.objects.select_for_update().select_related("application").get(pk=member.pk)
+        if member.ticket_id is not None:
+            raise ApplicationError(
+                "member_served",
+                _("%(name)s already has a ticket and is served by the office.")
+                % {"name": member.full_name},
+                status=409,
+            )
+        application = member.application
+        if (
+            application is not None
+            and application.account_id is None
+            and application.status == ApplicationStatus.DRAFT
+        ):
+            application_cancel(application=application, actor=coordinator)
+        audit_record(
+            actor=coordinator,
+            action="outreach.member_remove",
+            target=member,
+            office_code=member.visit.office.code,
+            changes={"visit": member.visit_id, "mode": member.mode},
+        )
+        member.delete()
 
 
 def member_join(*, user: User, code: str) -> Member:

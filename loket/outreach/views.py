@@ -47,6 +47,7 @@ from loket.outreach.services import (
     kit_add,
     member_add,
     member_join,
+    member_remove,
     member_save_step,
     offer_set,
     outreach_settings,
@@ -244,6 +245,20 @@ def visit_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The request is withdrawn."))
     return redirect("outreach:visit", pk=visit.pk)
+
+
+@coordinator_required
+@require_POST
+def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    member = selectors.member_get_for_coordinator(user=user, pk=pk)
+    try:
+        member_remove(coordinator=user, member=member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is off the group.") % {"name": member.full_name})
+    return redirect("outreach:visit", pk=member.visit_id)
 
 
 @coordinator_required

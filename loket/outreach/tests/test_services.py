@@ -543,3 +543,44 @@ def test_group_check_in_moves_applications_to_the_document_check(outreach):
     member.refresh_from_db()
     assert arrival_notice(ticket) == ""
     assert member.application.status == ApplicationStatus.DOCUMENT_CHECK
+
+
+def test_a_held_visit_keeps_its_members(outreach):
+    from loket.outreach.services import member_remove
+
+    o = outreach
+    outreach_settings_update(actor=o["supervisor"], office=o["office"], min_group_size=1)
+    visit = _scheduled(o, date=o["offer_today"].date, size=2)
+    served = _ready_member(o, visit, "Ani", 61)
+    waiting, _code = member_add(
+        coordinator=o["partner"].coordinator,
+        visit=visit,
+        full_name="Budi",
+        mode=EntryMode.SELF,
+        email="budi@example.test",
+    )
+    visit_issue_tickets(actor=o["desk"], visit=visit)
+    for member in (served, waiting):
+        with pytest.raises(ApplicationError) as error:
+            member_remove(coordinator=o["partner"].coordinator, member=member)
+        assert _codes(error) == "visit_closed"
+    assert Member.objects.filter(visit=visit).count() == 2
+
+
+def test_removing_a_self_entered_member_leaves_their_own_application(outreach):
+    from loket.outreach.services import member_remove
+
+    o = outreach
+    visit = _request(o)
+    joined, code = member_add(
+        coordinator=o["partner"].coordinator,
+        visit=visit,
+        full_name="Budi",
+        mode=EntryMode.SELF,
+        email="budi@example.test",
+    )
+    application = member_join(user=verified_applicant(), code=code).application
+    member_remove(coordinator=o["partner"].coordinator, member=joined)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    assert not Member.objects.exists()

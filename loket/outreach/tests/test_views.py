@@ -361,3 +361,24 @@ def test_staff_cannot_coordinate_a_partner(outreach):
             contact_phone="081234567890",
         )
     assert error.value.code == "partner_exists"
+
+
+def test_coordinator_removes_a_member_who_dropped_out(client, outreach):
+    from loket.applications.choices import ApplicationStatus
+
+    o = outreach
+    visit = _visit(o)
+    member = _member(o, visit, "Ani Rahayu")
+    application = member.application
+    url = reverse("outreach:member_remove", args=[member.pk])
+    client.force_login(o["other_partner"].coordinator)
+    assert client.post(url).status_code == 404
+    assert Member.objects.filter(pk=member.pk).exists()
+    client.force_login(o["partner"].coordinator)
+    page = client.get(reverse("outreach:visit", args=[visit.pk])).content.decode()
+    assert f'id="remove-{member.pk}"' in page
+    assert client.post(url)["Location"] == reverse("outreach:visit", args=[visit.pk])
+    assert not Member.objects.filter(pk=member.pk).exists()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.CANCELLED
+    assert AuditEntry.objects.filter(action="outreach.member_remove").count() == 1
