@@ -426,7 +426,7 @@ def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigure
         )
     }
     if connection.vendor == "postgresql":
-        rows = _time_rows_postgresql(ids, period)
+        rows = _time_rows_postgresql(ids, list(stages), period)
     else:
         rows = _time_rows_python(stages, ids, period)
     order = {code: i for i, code in enumerate(_stage_order(stages.values()))}
@@ -557,7 +557,9 @@ def _analytic() -> Iterator[None]:
         yield
 
 
-def _time_rows_postgresql(ids: list[int], period: DashPeriod) -> dict[tuple[str, str], _Times]:
+def _time_rows_postgresql(
+    ids: list[int], stage_ids: list[int], period: DashPeriod
+) -> dict[tuple[str, str], _Times]:
     """The same figures as ``_time_rows_python``, aggregated by PostgreSQL: one row per
     (stage code, lane class) and one per priority/other lanes over all stages."""
     event, ticket = TicketEvent._meta.db_table, Ticket._meta.db_table
@@ -572,6 +574,7 @@ def _time_rows_postgresql(ids: list[int], period: DashPeriod) -> dict[tuple[str,
             FROM {event} e
             JOIN {ticket} t ON t.id = e.ticket_id
             WHERE t.office_id = ANY(%(ids)s) AND t.day BETWEEN %(start_day)s AND %(end_day)s
+              AND e.stage_id = ANY(%(stage_ids)s)
             GROUP BY e.ticket_id, e.stage_id, t.lane_id
         ), minutes AS (
             SELECT s.code, l.service_class AS lane_class, s.sop_wait_minutes AS sop,
@@ -605,6 +608,9 @@ def _time_rows_postgresql(ids: list[int], period: DashPeriod) -> dict[tuple[str,
         "start": EventKind.START.value,
         "finish": EventKind.FINISH.value,
         "ids": ids,
+        # Visits to another office's stage are not counted (as in ``_time_rows_python``):
+        # leaving their events out early lets the (stage, kind, at) index narrow the scan.
+        "stage_ids": stage_ids,
         "start_day": period.start,
         "end_day": period.end,
         "priority": ServiceClass.PRIORITY.value,
