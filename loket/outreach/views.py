@@ -459,14 +459,14 @@ def office_visit(request: HttpRequest, pk: int) -> HttpResponse:
     members = [
         (m, selectors.member_not_ready(m, office)) for m in selectors.members_of(visit=visit)
     ]
-    if members:
-        audit_personal_data_view(
-            actor=user,
-            subject=visit,
-            office_code=office.code,
-            fields=["full_name", "nik"],
-            purpose="outreach visit members",
-        )
+    # The coordinator's contact is on the page, and the members' names and NIKs if any.
+    audit_personal_data_view(
+        actor=user,
+        subject=visit,
+        office_code=office.code,
+        fields=["coordinator_contact", *(["full_name", "nik"] if members else [])],
+        purpose="outreach visit",
+    )
     return render(
         request,
         "outreach/office_visit.html",

@@ -227,6 +227,9 @@ def test_office_pages_are_scoped_and_audited(client, outreach, make_staff):
     detail = client.get(reverse("outreach:office_visit", args=[visit.pk]))
     assert detail.status_code == 200 and "Ani Rahayu" in detail.content.decode()
     assert AuditEntry.objects.filter(action="personal_data.view").count() == before + 1
+    entry = AuditEntry.objects.filter(action="personal_data.view").latest("id")
+    assert entry.actor == o["supervisor"] and entry.office_code == o["office"].code
+    assert entry.changes == {"fields": ["coordinator_contact", "full_name", "nik"]}
 
 
 def test_office_accepts_declines_and_schedules(client, outreach):
