@@ -127,7 +127,11 @@ def _officer_label(user: User) -> str:
 
 
 class ScheduleForm(forms.Form):
-    date = forms.DateField(label=_("Visit date"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Visit date"),
+        widget=DateInput(),
+        help_text=_("The requested date or another offered date with room for the group."),
+    )
     starts_at = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -455,8 +456,16 @@ def visit_schedule(
     place = place.strip()
     officer_list = list(officers)
     fields: dict[str, str] = {}
+    new_offer = None
     if date < local_today(office):
         fields["date"] = _("This date has passed.")
+    elif date != visit.offer.date:
+        # The group's places move to the new date, which the office must offer.
+        new_offer = OutreachOffer.objects.filter(office=office, date=date).first()
+        if new_offer is None:
+            fields["date"] = _(
+                "%(date)s is not offered for outreach; offer it first on the outreach page."
+            ) % {"date": date.strftime("%d-%m-%Y")}
     if not place:
         fields["place"] = _("Say where the office sets up (hall, address).")
     if not officer_list:
@@ -498,6 +507,28 @@ def visit_schedule(
                 fields={"kit": _("This kit is already out on another visit that day.")},
             )
         visit = _locked(visit)
+        moved: dict[str, Any] = {}
+        if new_offer is not None and new_offer.pk != visit.offer_id:
+            taken = OutreachOffer.objects.filter(
+                pk=new_offer.pk, used__lte=F("capacity") - visit.group_size
+            ).update(used=F("used") + visit.group_size)
+            if not taken:
+                new_offer.refresh_from_db()
+                raise ApplicationError(
+                    "schedule_invalid",
+                    _("The schedule cannot be saved; see the marked fields."),
+                    fields={
+                        "date": _("%(date)s has %(n)s places left; the group needs %(size)s.")
+                        % {
+                            "date": date.strftime("%d-%m-%Y"),
+                            "n": new_offer.free,
+                            "size": visit.group_size,
+                        }
+                    },
+                    status=409,
+                )
+            _release(visit)
+            moved["offer"] = new_offer
         VISIT_FLOW.move(
             visit,
             to=S.SCHEDULED,
@@ -514,6 +545,7 @@ def visit_schedule(
             starts_at=starts_at,
             place=place[:200],
             kit=kit,
+            **moved,
         )
         visit.officers.set(officer_list)
         _mail_coordinator(

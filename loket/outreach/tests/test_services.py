@@ -584,3 +584,36 @@ def test_removing_a_self_entered_member_leaves_their_own_application(outreach):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
     assert not Member.objects.exists()
+
+
+def test_scheduling_on_another_date_moves_the_places(outreach):
+    o = outreach
+    visit = _request(o, size=20)
+    visit_accept(actor=o["supervisor"], visit=visit)
+    plan = {
+        "actor": o["supervisor"],
+        "visit": visit,
+        "starts_at": dt.time(9),
+        "place": "Aula",
+        "officers": [o["desk"]],
+        "kit": o["kit"],
+    }
+    later = o["offer"].date + dt.timedelta(days=3)
+    with pytest.raises(ApplicationError) as error:
+        visit_schedule(**plan, date=later)
+    assert _codes(error) == "schedule_invalid" and "offer it first" in error.value.fields["date"]
+    small = offer_set(actor=o["supervisor"], office=o["office"], date=later, capacity=10)
+    with pytest.raises(ApplicationError) as error:
+        visit_schedule(**plan, date=later)
+    assert "10 places left" in error.value.fields["date"]
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.ACCEPTED and visit.offer == o["offer"]
+    offer_set(actor=o["supervisor"], office=o["office"], date=later, capacity=30)
+    visit_schedule(**plan, date=later)
+    assert visit.status == VisitStatus.SCHEDULED and visit.scheduled_date == later
+    assert OutreachOffer.objects.get(pk=small.pk).used == 20
+    assert OutreachOffer.objects.get(pk=o["offer"].pk).used == 0
+    # Back to the requested date: the places follow again.
+    visit_schedule(**plan, date=o["offer"].date)
+    assert OutreachOffer.objects.get(pk=small.pk).used == 0
+    assert OutreachOffer.objects.get(pk=o["offer"].pk).used == 20
