@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.applications import workflow
-from loket.applications.choices import ApplicationStatus, RiskFlag
-from loket.applications.models import Application
+from loket.applications.choices import ApplicationStatus, BapStatus, RiskFlag
+from loket.applications.models import Application, Bap
 from loket.applications.office_payment import application_bills
 from loket.applications.sop import risk_for
 from loket.core.audit import audit_record
@@ -43,6 +43,7 @@ class SweepResult:
     overdue: int = 0
     cleared: int = 0
     cancelled: int = 0
+    central_overdue: int = 0
 
 
 def _short(text: str) -> str:
@@ -140,7 +141,48 @@ def applications_sweep(*, now: dt.datetime | None = None) -> SweepResult:
             except ApplicationError:
                 continue  # moved on meanwhile (resumed, collected, or another sweep)
     result.cancelled += _cancel_unpaid(now)
+    result.central_overdue = _central_overdue(now)
     return result
+
+
+def _central_overdue(now: dt.datetime) -> int:
+    """Data-change BAPs still waiting for central approval after its working days: the
+    supervisors are told once per BAP and due date (the email's dedupe key)."""
+    overdue = 0
+    waiting = Bap.objects.filter(
+        status=BapStatus.CENTRAL, central_due__isnull=False
+    ).select_related("application__office")
+    for bap in waiting:
+        application = bap.application
+        office = application.office
+        if office is None or bap.central_due is None:
+            continue
+        if local_date(office, now) <= bap.central_due:
+            continue
+        overdue += 1
+        emails = sorted(
+            set(
+                StaffRole.objects.filter(office=office, role__in=SUPERVISORS_NOTIFIED).values_list(
+                    "user__email", flat=True
+                )
+            )
+        )
+        with transaction.atomic():
+            for email in emails:
+                send_email(
+                    to=email,
+                    subject=_("Central approval overdue: data change of %(name)s")
+                    % {"name": application.full_name},
+                    body=_(
+                        "The central approval of the data change of %(name)s was due on "
+                        "%(due)s and has not been recorded. Follow it up with the "
+                        "directorate general.\n\nLoket — passport service"
+                    )
+                    % {"name": application.full_name, "due": bap.central_due},
+                    dedupe_key=f"central:{application.public_id}:{bap.central_due}:{_short(email)}",
+                    office_code=office.code,
+                )
+    return overdue
 
 
 def _lapsed_unpaid(application: Application, bills: list[Bill], now: dt.datetime) -> bool:

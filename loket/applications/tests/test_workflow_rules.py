@@ -135,6 +135,27 @@ def test_data_change_waits_for_central_approval(office, staff, now):
     assert application.status == S.ADJUDICATION
 
 
+def test_an_overdue_central_approval_is_reported_to_supervisors_once(office, staff, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    _application, bap = _at_bap(office, case_type="data_change")
+    bap = _examine(bap, staff)
+    for role in (Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE):
+        bap = baps.bap_approve(bap=bap, actor=staff[role], approve=True)
+    assert bap.central_due == dt.date(2025, 2, 13)
+    time_machine.move_to(dt.datetime(2025, 2, 13, 16, 0, tzinfo=WIB), tick=False)
+    assert applications_sweep().central_overdue == 0
+    time_machine.move_to(dt.datetime(2025, 2, 14, 7, 0, tzinfo=WIB), tick=False)
+    assert applications_sweep().central_overdue == 1
+    mails = OutboxMessage.objects.filter(dedupe_key__startswith="central:")
+    assert sorted(mails.values_list("recipient", flat=True)) == sorted(
+        [staff[Role.KASUBSI].email, staff[Role.KASI].email]
+    )
+    applications_sweep()
+    assert mails.count() == 2
+    baps.bap_central_approve(bap=bap, actor=staff[Role.KASI], reference="DITJEN-9")
+    assert applications_sweep().central_overdue == 0
+
+
 def test_suspension_lasts_6_to_24_months(office, staff, now):
     application, bap = _at_bap(office)
     with pytest.raises(ApplicationError) as err:

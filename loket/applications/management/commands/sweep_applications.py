@@ -6,11 +6,15 @@ from loket.applications.sweep import applications_sweep
 
 
 class Command(BaseCommand):
-    help = "Flag at-risk and overdue applications, notify supervisors, cancel abandoned ones."
+    help = (
+        "Flag at-risk and overdue applications, notify supervisors (also of overdue central "
+        "approvals), cancel abandoned and unpaid ones."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = applications_sweep()
         self.stdout.write(
             f"sweep_applications: at_risk={result.at_risk} overdue={result.overdue} "
-            f"cleared={result.cleared} cancelled={result.cancelled}"
+            f"cleared={result.cleared} cancelled={result.cancelled} "
+            f"central_overdue={result.central_overdue}"
         )
