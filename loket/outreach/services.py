@@ -681,7 +681,7 @@ def member_remove(*, coordinator: User, member: Member) -> None:
         raise ApplicationError("member_not_found", _("Member not found."), status=404)
     with transaction.atomic():
         _require_open(_locked(member.visit))
-        member = Member.objects.select_for_update().select_related("application").get(pk=member.pk)
+        member = Member.objects.select_for_update().get(pk=member.pk)
         if member.ticket_id is not None:
             raise ApplicationError(
                 "member_served",
