@@ -30,7 +30,12 @@ from loket.booking.schemas import (
     PaymentOut,
     SlotIn,
 )
-from loket.booking.selectors import availability_cached, booking_get_for_owner, bookings_of
+from loket.booking.selectors import (
+    DayAvailability,
+    availability_rendered,
+    booking_get_for_owner,
+    bookings_of,
+)
 from loket.booking.services import (
     booking_cancel,
     booking_create,
@@ -138,23 +143,34 @@ def get_availability(
     end: dt.date,
     category: Literal["regular", "percepatan"] = "regular",
 ) -> Any:
-    found = office_get_public(code=office)
-    days = availability_cached(office=found, start=start, end=end, category=category)
-    return {
-        "office": found.code,
-        "time_zone": found.timezone,
-        "category": category,
-        "days": [
+    found = office_get_public(code=office, related=False)
+
+    def render(days: list[DayAvailability]) -> bytes:
+        body = AvailabilityOut.model_validate(
             {
-                "date": day.date,
-                "working": day.working,
-                "released": day.released,
-                "opens_at": day.opens_at,
-                "sessions": [{**s.__dict__, "free": s.free} for s in day.sessions],
+                "office": found.code,
+                "time_zone": found.timezone,
+                "category": category,
+                "days": [
+                    {
+                        "date": day.date,
+                        "working": day.working,
+                        "released": day.released,
+                        "opens_at": day.opens_at,
+                        "sessions": [{**s.__dict__, "free": s.free} for s in day.sessions],
+                    }
+                    for day in days
+                ],
             }
-            for day in days
-        ],
-    }
+        )
+        return body.model_dump_json().encode()
+
+    # The rendered body is what is cached: a crowd refreshing the calendar costs one
+    # office lookup and one cache read per request, no query and no serialisation.
+    body = availability_rendered(
+        office=found, start=start, end=end, category=category, form="api", render=render
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.post(
@@ -170,7 +186,7 @@ def get_availability(
 )
 def post_admission(request: HttpRequest, response: HttpResponse, payload: AdmissionIn) -> Any:
     account = _user(request)
-    found = office_get_public(code=payload.office)
+    found = office_get_public(code=payload.office, related=False)
     state = admission_join(account=account, office=found, ip=client_ip(request))
     body = {**state.__dict__, "office": found.code}
     if state.admitted:

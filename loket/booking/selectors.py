@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -165,23 +167,56 @@ def availability_cached(
     load the database). Entries live at most LOKET_AVAILABILITY_CACHE_SECONDS, never past
     the next release moment in the range, and are dropped when places change (a version
     key bumped on commit of every take and return of a place)."""
+    return _through_cache(
+        office=office, start=start, end=end, category=category, now=now, form="days", render=None
+    )
+
+
+def availability_rendered(
+    *,
+    office: Office,
+    start: dt.date,
+    end: dt.date,
+    category: str,
+    form: str,
+    render: Callable[[list[DayAvailability]], bytes],
+) -> bytes:
+    """Like `availability_cached`, but what is kept is `render(days)` (e.g. the API's JSON
+    body, named by `form`), so a hit costs neither the database nor serialisation."""
+    return _through_cache(
+        office=office, start=start, end=end, category=category, now=None, form=form, render=render
+    )
+
+
+def _through_cache(
+    *,
+    office: Office,
+    start: dt.date,
+    end: dt.date,
+    category: str,
+    now: dt.datetime | None,
+    form: str,
+    render: Callable[[list[DayAvailability]], Any] | None,
+) -> Any:
     from loket.booking import conf
 
     seconds = conf.availability_cache_seconds()
     if seconds <= 0:
-        return availability(office=office, start=start, end=end, category=category, now=now)
+        days = availability(office=office, start=start, end=end, category=category, now=now)
+        return days if render is None else render(days)
     now = now or timezone.now()
     version = cache.get(_availability_version_key(office.pk), 0)
-    key = f"loket:avail:{office.pk}:{category}:{start}:{end}:{version}"
-    days = cache.get(key)
-    if days is None:
+    key = f"loket:avail:{form}:{office.pk}:{category}:{start}:{end}:{version}"
+    value = cache.get(key)
+    if value is None:
         days = availability(office=office, start=start, end=end, category=category, now=now)
+        value = days if render is None else render(days)
         upcoming = [d.opens_at for d in days if d.opens_at is not None and d.opens_at > now]
         if upcoming:
             seconds = min(seconds, int((min(upcoming) - now).total_seconds()))
         if seconds > 0:
-            cache.set(key, days, seconds)
-    return days
+            cache.set(key, value, seconds)
+    return value
 
 
 def bookings_of(*, account: User) -> QuerySet[Booking]:

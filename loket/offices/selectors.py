@@ -18,6 +18,7 @@ from loket.core.calendar import days_off, national_days_off
 from loket.core.choices import ADMIN_ROLES, NATIONAL_ROLES, Role
 from loket.core.errors import Forbidden, NotFound
 from loket.core.models import User
+from loket.core.queries import one_or_none
 from loket.offices.models import Counter, Office, StaffRole
 
 
@@ -95,12 +96,13 @@ def office_get_for_staff(*, user: User, code: str) -> Office:
     return office
 
 
-def office_get_public(*, code: str) -> Office:
-    office = (
-        Office.objects.filter(code=code.upper(), is_active=True)
-        .prefetch_related("opening_hours", "sessions")
-        .first()
-    )
+def office_get_public(*, code: str, related: bool = True) -> Office:
+    """An active office by its code; with `related`, its opening hours and sessions come
+    along (pages show them). The hot API paths ask without, for one query."""
+    offices = Office.objects.filter(code=code.upper(), is_active=True)
+    if related:
+        offices = offices.prefetch_related("opening_hours", "sessions")
+    office = one_or_none(offices)
     if office is None:
         raise NotFound(
             "office_not_found",

@@ -176,4 +176,29 @@ def test_availability_cache_is_dropped_when_places_change(
     assert availability_cached(office=office, start=WED, end=WED)[0].sessions[0].free == 4
 
 
+def test_availability_api_serves_its_body_from_the_cache(
+    client, office, application, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    url = "/api/v1/booking/availability"
+    params = {"office": office.code, "start": WED.isoformat(), "end": WED.isoformat()}
+
+    def free():
+        r = client.get(url, params)
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
+        return r.json()["days"][0]["sessions"][0]["free"]
+
+    assert free() == 5
+    # A hit is the office lookup only: no availability query, no serialisation.
+    with django_assert_num_queries(1):
+        assert free() == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        book_for(application, WED)
+    assert free() == 4
+    # Another range or category is another entry; a bad range is still refused.
+    r = client.get(url, {**params, "category": "percepatan"})
+    assert r.status_code == 200 and r.json()["category"] == "percepatan"
+    r = client.get(url, {**params, "end": "2025-03-01"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "date_range_invalid"
+
+
 __all__ = ["setup_booking_office"]
