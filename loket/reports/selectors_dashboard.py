@@ -658,11 +658,18 @@ class ThroughputRow:
 
 def throughput(*, offices: Sequence[Office], period: DashPeriod) -> list[ThroughputRow]:
     """Stages finished per officer and stage (``finish`` events), and on how many days
-    the officer finished any there. One query."""
+    the officer finished any there. Two queries.
+
+    A ticket only ever moves between its own office's stages (``ticket_transfer``), so
+    naming the offices' stages changes no figure; it lets the database read the finish
+    events through the (stage, kind, at) index instead of every event of the year."""
+    ids = [o.pk for o in offices]
+    stage_ids = list(Stage.objects.filter(office_id__in=ids).values_list("id", flat=True))
     rows = (
         TicketEvent.objects.filter(
             kind=EventKind.FINISH,
-            ticket__office_id__in=[o.pk for o in offices],
+            stage_id__in=stage_ids,
+            ticket__office_id__in=ids,
             ticket__day__range=(period.start, period.end),
         )
         .values("actor__full_name", "actor__email", "stage__code")
