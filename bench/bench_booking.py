@@ -356,6 +356,20 @@ def main() -> None:
             args.clients,
             args.timeout,
         )
+        # The waiting room: every applicant joins the line, then asks again for their
+        # place (the poll an applicant held in line makes every few seconds).
+        admission = [
+            (
+                "POST",
+                "/api/v1/booking/admission",
+                '{"office": "BNCH"}',
+                {"Content-Type": "application/json", "Authorization": f"Bearer {j['bearer']}"},
+            )
+            for j in data["jobs"]
+        ]
+        load(port, admission, args.clients, args.timeout)
+        polls = load(port, admission, args.clients, args.timeout)
+        poll_lat = sorted(r[1] * 1000 for r in polls)
         check = json.loads(
             sh([python, "manage.py", "shell", "-c", CHECK], env).strip().splitlines()[-1]
         )
@@ -377,6 +391,9 @@ def main() -> None:
             "p50_ms": round(statistics.median(lat), 1),
             "p99_ms": round(lat[int(0.99 * (len(lat) - 1))], 1),
             "availability_rps": round(rps(reads), 1),
+            "admission_poll_p50_ms": round(statistics.median(poll_lat), 1),
+            "admission_poll_p99_ms": round(poll_lat[int(0.99 * (len(poll_lat) - 1))], 1),
+            "admission_poll_errors": sum(1 for r in polls if r[2] not in (200, 202)),
         }
         statuses = Counter(r[2] for r in booking)
         print(f"booking answers by status: {dict(sorted(statuses.items()))}", file=sys.stderr)
