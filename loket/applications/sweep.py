@@ -1,8 +1,9 @@
 """The periodic sweep: flag at-risk and overdue applications, cancel the abandoned.
 
-Cancelled: postponed for missing documents beyond 7 days, ready and uncollected beyond
-30 days, and walk-ins whose office bill lapsed unpaid (the day after its billing date,
-when no bill is still payable and the gateway confirms no late payment).
+Cancelled: postponed for missing documents beyond 7 days, and walk-ins whose office bill
+lapsed unpaid (the day after its billing date, when no bill is still payable and the
+gateway confirms no late payment). Ready passports that are not collected are pickup's:
+`sweep_pickups` reminds their holders and cancels after each office's own limit.
 
 Idempotent and safe when two copies run at once (style rule 7): each flag change is a
 conditional UPDATE on the old flag with a row-count check, the supervisors' email
@@ -115,31 +116,23 @@ def applications_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                     result.overdue += 1
                 else:
                     result.at_risk += 1
-    # Postponed for missing documents beyond 7 days, or ready and uncollected beyond 30.
-    stale = [
-        (ApplicationStatus.POSTPONED, workflow.DOCUMENTS_DEADLINE_DAYS),
-        (ApplicationStatus.READY, workflow.PICKUP_DEADLINE_DAYS),
-    ]
-    for status, days in stale:
-        rows = Application.objects.filter(
-            status=status, status_changed_at__lt=now - dt.timedelta(days=days)
-        )
-        if status == ApplicationStatus.POSTPONED:
-            rows = rows.filter(outcome__resume_to=ApplicationStatus.DOCUMENT_CHECK)
-        for application in rows:
-            try:
-                workflow.application_cancel_office(
-                    application=application,
-                    actor=None,
-                    reason=(
-                        "documents not completed within 7 days"
-                        if status == ApplicationStatus.POSTPONED
-                        else "not collected within 30 days"
-                    ),
-                )
-                result.cancelled += 1
-            except ApplicationError:
-                continue  # moved on meanwhile (resumed, collected, or another sweep)
+    # Postponed for missing documents beyond 7 days. (Uncollected passports are left to
+    # pickup's sweep, which follows each office's own limit and reminder days.)
+    rows = Application.objects.filter(
+        status=ApplicationStatus.POSTPONED,
+        status_changed_at__lt=now - dt.timedelta(days=workflow.DOCUMENTS_DEADLINE_DAYS),
+        outcome__resume_to=ApplicationStatus.DOCUMENT_CHECK,
+    )
+    for application in rows:
+        try:
+            workflow.application_cancel_office(
+                application=application,
+                actor=None,
+                reason="documents not completed within 7 days",
+            )
+            result.cancelled += 1
+        except ApplicationError:
+            continue  # moved on meanwhile (resumed, or another sweep)
     result.cancelled += _cancel_unpaid(now)
     result.central_overdue = _central_overdue(now)
     return result

@@ -132,7 +132,8 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         S.READY: frozenset({Role.QC}),
         S.PRINTING: frozenset({Role.QC}),  # failed QC: print again on a new blank
     },
-    # Collection belongs to pickup; uncollected after 30 days the issuance is cancelled.
+    # Collection belongs to pickup; uncollected after the office's limit (30 days unless
+    # the office set another) pickup's sweep cancels the issuance.
     # Handing over (counter, drive-thru, courier dispatch) ends the issuance.
     S.READY: {S.CANCELLED: frozenset({SYSTEM}), S.COLLECTED: frozenset({Role.PICKUP}) | _SUP},
     S.COLLECTED: {},
@@ -156,8 +157,6 @@ UNPAID_CANCELLABLE = frozenset(
 )
 #: Postponed and not completed within this many days: cancelled (brief §3).
 DOCUMENTS_DEADLINE_DAYS = 7
-#: Ready but not collected within this many days: the issuance is cancelled (brief §3).
-PICKUP_DEADLINE_DAYS = 30
 
 
 def allowed_targets(status: str) -> dict[str, frozenset[str]]:
@@ -224,7 +223,9 @@ def _guard_resume(application: Application, to: str) -> None:
 def _guard_assisted_draft(application: Application, to: str) -> None:
     from loket.applications.services import application_problems
 
-    if application.channel != Channel.ASSISTED:
+    # Officer-assisted entries and outreach (jemput bola) members have their originals
+    # checked by the officer, so a complete draft arrives without scans.
+    if application.channel not in (Channel.ASSISTED, Channel.OUTREACH):
         raise ApplicationError(
             "not_submitted",
             _("The applicant has not submitted this application yet."),

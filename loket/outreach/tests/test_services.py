@@ -527,13 +527,6 @@ def test_wrong_role_cannot_issue_tickets(outreach, make_staff):
         visit_issue_tickets(actor=biometrics, visit=visit)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "loket/applications/workflow.py::_guard_assisted_draft accepts only Channel.ASSISTED "
-        "drafts; it must also accept Channel.OUTREACH (change requested from the lead)"
-    ),
-)
 def test_group_check_in_moves_applications_to_the_document_check(outreach):
     o = outreach
     outreach_settings_update(actor=o["supervisor"], office=o["office"], min_group_size=1)
