@@ -610,3 +610,42 @@ def test_scheduling_on_another_date_moves_the_places(outreach):
     visit_schedule(**plan, date=o["offer"].date)
     assert OutreachOffer.objects.get(pk=small.pk).used == 0
     assert OutreachOffer.objects.get(pk=o["offer"].pk).used == 20
+
+
+def test_a_member_who_submits_their_own_application_arrives_at_the_document_check(
+    outreach, settings, tmp_path
+):
+    from loket.applications.services import (
+        application_document_upload,
+        application_save_step,
+        application_submit,
+    )
+    from loket.applications.tests.test_services import png
+
+    settings.MEDIA_ROOT = tmp_path
+    o = outreach
+    outreach_settings_update(actor=o["supervisor"], office=o["office"], min_group_size=1)
+    visit = _scheduled(o, date=o["offer_today"].date, size=1)
+    _member_row, code = member_add(
+        coordinator=o["partner"].coordinator,
+        visit=visit,
+        full_name="Siti Aminah",
+        mode=EntryMode.SELF,
+        email="siti@example.test",
+    )
+    user = verified_applicant()
+    member = member_join(user=user, code=code)
+    application = member.application
+    assert application.office == o["office"] and application.channel == Channel.OUTREACH
+    application_save_step(application=application, actor=user, step=1, data=STEP1, advance=True)
+    application_save_step(application=application, actor=user, step=2, data=STEP2, advance=True)
+    for kind in ("ktp", "kk", "marriage_book"):
+        application_document_upload(
+            application=application, actor=user, kind=kind, file=png(), name="x.png"
+        )
+    application_submit(application=application, actor=user)
+    (ticket,), waiting = visit_issue_tickets(actor=o["desk"], visit=visit)
+    assert waiting == [] and arrival_notice(ticket) == ""
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DOCUMENT_CHECK
+    assert application.service_class == ServiceClass.REGULAR
