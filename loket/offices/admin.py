@@ -199,5 +199,17 @@ class QuestionAdmin(OfficeScopedAdmin):
 
 @admin.register(Target)
 class TargetAdmin(OfficeScopedAdmin):
+    """Read-only here: targets are entered on the office's "Targets and plans" page,
+    which keeps the months consistent with the year and audits every change."""
+
     list_display = ["office", "year", "month", "passports", "officers_per_day", "counters_per_day"]
     list_filter = ["year"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

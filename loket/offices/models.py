@@ -354,7 +354,8 @@ class Target(models.Model):
     """An office's plan for a year or one month of it: passports to issue and officers on
     duty per working day. The evaluation dashboard sets what was done beside it.
 
-    A month without its own row takes a twelfth of the year's target.
+    Months without their own row share what the months with one leave of the year's
+    target equally (entered on the planning page "Targets and plans").
     """
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="targets")
