@@ -207,6 +207,10 @@ def test_outreach_visit(browser, live_server, page, demo):
     checked(front)
     visit.refresh_from_db()
     assert visit.status == "held"
+    from loket.applications.models import Application
+
+    arrived = Application.objects.filter(outreach_member__visit=visit)
+    assert sorted(arrived.values_list("status", flat=True)) == ["document_check"] * 2
 
     # 7. A counter calls them like everyone else and serves the first.
     counter = Counter.objects.get(office=office, number="3")  # document check

@@ -497,6 +497,7 @@ def test_group_tickets_are_served_through_the_same_stages(outreach):
     for member in (first, second):
         member.refresh_from_db()
         assert member.ticket is not None
+        assert member.application.status == ApplicationStatus.DOCUMENT_CHECK
     # Issuing again gives nobody a second ticket.
     with pytest.raises(ApplicationError) as error:
         visit_issue_tickets(actor=o["desk"], visit=visit)
