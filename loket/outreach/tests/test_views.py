@@ -385,3 +385,29 @@ def test_coordinator_removes_a_member_who_dropped_out(client, outreach):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CANCELLED
     assert AuditEntry.objects.filter(action="outreach.member_remove").count() == 1
+
+
+def test_visit_pages_read_a_fixed_number_of_queries(client, outreach):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    o = outreach
+    visit = _visit(o)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    _member(o, visit, "A")
+    client.force_login(o["supervisor"])
+    staff_url = reverse("outreach:office_visit", args=[visit.pk])
+    few_staff = count(staff_url)
+    client.force_login(o["partner"].coordinator)
+    partner_url = reverse("outreach:visit", args=[visit.pk])
+    few_partner = count(partner_url)
+    for n in range(6):
+        _member(o, visit, f"M{n}")
+    assert count(partner_url) == few_partner
+    client.force_login(o["supervisor"])
+    assert count(staff_url) == few_staff
