@@ -36,6 +36,33 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
 
+#: As the staff API's PostponeIn and CancelIn: the event row keeps 300 characters.
+REASON_MAX = 300
+
+
+def _too_long(field: str) -> ApplicationError:
+    message = _("Keep the reason within %(n)s characters.") % {"n": REASON_MAX}
+    return ApplicationError("reason_too_long", message, fields={field: message})
+
+
+def _moved_on(application: Application) -> ApplicationError:
+    return ApplicationError(
+        "status_changed",
+        _("This application has moved on to %(status)s; reload the page.")
+        % {"status": application.get_status_display()},
+        status=409,
+    )
+
+
+def _expecting(application: Application, post: Any) -> Application:
+    """A form posted from a stale screen (the step it was shown at has passed) moves
+    nothing: the screen names the status it was rendered at."""
+    shown = post.get("status", "")
+    if shown and shown != application.status:
+        raise _moved_on(application)
+    return application
+
+
 def _checklist(application: Application) -> list[tuple[str, str]]:
     return workflow.document_checklist(application)
 
@@ -126,6 +153,26 @@ def _act(request: HttpRequest, application: Application) -> None:
             baps.bap_reopen_after_postpone(application=application, actor=user)
         else:
             workflow.application_resume(application=application, actor=user)
+    elif action == "postpone":
+        reason = post.get("reason", "").strip()
+        if len(reason) > REASON_MAX:
+            raise _too_long("reason")
+        workflow.application_postpone(
+            application=_expecting(application, post),
+            actor=user,
+            awaited=_lines(post.get("awaited", "")),
+            reason=reason,
+        )
+    elif action == "cancel":
+        reason = post.get("reason", "").strip()
+        if not reason:
+            message = _("Give the reason for cancelling the application.")
+            raise ApplicationError("reason_required", message, fields={"reason": message})
+        if len(reason) > REASON_MAX:
+            raise _too_long("reason")
+        workflow.application_cancel_office(
+            application=_expecting(application, post), actor=user, reason=reason
+        )
     elif action == "bill":
         bill = application_bill_issue(application=application, actor=user)
         messages.success(request, _("Billing code %(code)s issued.") % {"code": bill.billing_code})
@@ -153,6 +200,7 @@ def application_work(request: HttpRequest, public_id: str) -> HttpResponse:
         purpose="workflow step",
     )
     bap = Bap.objects.filter(application=application).first()
+    targets = workflow.targets_for(application=application, user=user)
     context: dict[str, Any] = {
         "application": application,
         "events": application.events.select_related("actor"),
@@ -164,6 +212,11 @@ def application_work(request: HttpRequest, public_id: str) -> HttpResponse:
         "bap_next_role": baps.bap_next_role(bap)
         if bap and bap.status == BapStatus.PROPOSED
         else None,
+        # Postponing at the interview and a supervisor's cancel of a postponed application
+        # are offered only to the officers whose role allows the move.
+        "can_postpone": application.status == S.INTERVIEW and S.POSTPONED in targets,
+        "can_cancel": application.status == S.POSTPONED and S.CANCELLED in targets,
+        "reason_max": REASON_MAX,
         "bap_outcomes": BapOutcome.choices,
         "purposes": Purpose.choices,
         "service_classes": ServiceClass.choices,
