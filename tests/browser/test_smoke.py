@@ -29,12 +29,18 @@ PUBLIC_PAGES = [
     "/apa-yang-saya-perlukan/?applicant_type=child&case_type=lost&book_type=electronic&validity_years=5",
     "/akun/daftar/",
     "/akun/lupa-sandi/",
+    "/mitra/daftar/",
 ]
 STAFF_PAGES = [
     "/staf/",
     "/staf/kantor/KPG/",
     "/staf/audit/",
     "/staf/audit/?since=2026-11-20&until=2026-11-01",
+    "/staf/permohonan/kantor/KPG/",
+    "/staf/pengambilan/KPG/",
+    "/staf/pengambilan/KPG/drive-thru/",
+    "/staf/kantor/KPG/jemput-bola/",
+    "/staf/perencanaan/KPG/target/",
 ]
 ADMIN_PAGES = ["/admin/", "/admin/offices/office/", "/admin/offices/counter/add/"]
 APPLICANT_PAGES = ["/akun/", "/akun/permohonan/"]
