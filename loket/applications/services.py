@@ -14,6 +14,7 @@ from loket.applications.choices import EDITABLE, ApplicationStatus, Channel
 from loket.applications.forms import STEP_FORMS, PersonForm
 from loket.applications.models import Application, ApplicationDocument
 from loket.applications.requirements import group_label, requirements_for
+from loket.applications.selectors import application_require_not_suspended
 from loket.core.audit import audit_record
 from loket.core.errors import ApplicationError
 from loket.core.models import User
@@ -295,6 +296,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
                 _("Some information is missing or wrong; see the marked fields."),
                 fields={k: " ".join(v) for k, v in problems.items()},
             )
+        application_require_not_suspended(application)
         application.status = ApplicationStatus.SUBMITTED
         application.submitted_at = timezone.now()
         application.step = LAST_STEP

@@ -45,6 +45,7 @@ from loket.applications.models import (
     BlankStock,
 )
 from loket.applications.requirements import group_label, requirements_for
+from loket.applications.selectors import application_require_not_suspended
 from loket.applications.sop import due_date_for
 from loket.core.audit import audit_record
 from loket.core.choices import SUPERVISOR_ROLES, Role
@@ -241,8 +242,21 @@ def _guard_assisted_draft(application: Application, to: str) -> None:
         )
 
 
+def _guard_not_suspended(application: Application, to: str) -> None:
+    # Every arrival at the office (online booking, walk-in, assisted or outreach entry)
+    # passes here: no new application while a suspension of the NIK is in force.
+    application_require_not_suspended(application)
+
+
+def _guard_assisted_arrival(application: Application, to: str) -> None:
+    _guard_assisted_draft(application, to)
+    _guard_not_suspended(application, to)
+
+
 _GUARDS: dict[tuple[str, str], Callable[[Application, str], None]] = {
-    (S.DRAFT, S.DOCUMENT_CHECK): _guard_assisted_draft,
+    (S.DRAFT, S.DOCUMENT_CHECK): _guard_assisted_arrival,
+    (S.SUBMITTED, S.DOCUMENT_CHECK): _guard_not_suspended,
+    (S.PAID, S.DOCUMENT_CHECK): _guard_not_suspended,
     (S.ADJUDICATION, S.PRINTING): _guard_paid,
     **{(S.BAP, to): _guard_bap_decided for to in TRANSITIONS[S.BAP]},
     **{(S.POSTPONED, to): _guard_resume for to in TRANSITIONS[S.POSTPONED]},
