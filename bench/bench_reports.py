@@ -11,7 +11,9 @@ a national admin, it times the office dashboard, the national dashboard and the 
 periodic report (PDF and XLSX) of the office and of the nation.
 
 The baseline, measured in the same run, is one plain SQL ``COUNT(*) … GROUP BY kind`` over
-the office's queue events of that year: the ratios hold on a noisy machine.
+the office's queue events of that year: the ratios hold on a noisy machine. Each figure is
+given as wall time (``*_s``) and as CPU time of this process plus the database's processes
+(``*_cpu_s``), which is what the request costs on a machine of its own.
 
     uv run --frozen python bench/bench_reports.py [--scale 1.0 --small 0.1 --repeat 3]
 
