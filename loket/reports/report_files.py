@@ -238,6 +238,24 @@ def report_pdf(report: PeriodicReport) -> bytes:
     ]
     table(rows, [width - 100 * mm, *[20 * mm] * 5])
 
+    story.append(para(_("Passport pickup"), h2))
+    pickups = board.pickups
+    rows = [[_("Channel"), _("Handed over"), "%"]]
+    rows += [[r.label, str(r.count), _show(r.share, "%")] for r in pickups.handed_over]
+    table(rows, [width - 50 * mm, 25 * mm, 25 * mm])
+    rows = [[_("Drive-thru lane"), _("Offered"), _("Taken"), _("Use"), _("Served")]]
+    rows += [
+        [u.label, str(u.offered), str(u.taken), _show(u.use_share, "%"), str(u.served)]
+        for u in pickups.drive_thru
+    ]
+    table(rows, [width - 100 * mm, *[25 * mm] * 4])
+    story.append(
+        para(
+            _("Passports ready in the period and not collected yet: %(n)s.")
+            % {"n": pickups.uncollected}
+        )
+    )
+
     story.append(para(_("Satisfaction (IKM) and perceived integrity (IPK)"), h2))
     rows = [[_("Period") if report.office else _("Office"), "IKM", _("Grade"), "IPK"]]
     points = (
@@ -387,6 +405,24 @@ def report_xlsx(report: PeriodicReport) -> bytes:
         _("Complaints"),
         [_("Category"), _("Received"), _("Answered"), _("On time"), _("Late"), _("Overdue")],
         [[c.label, c.received, c.answered, c.on_time, c.late, c.overdue] for c in board.complaints],
+    )
+    pickups = board.pickups
+    pickup_rows: list[list[object]] = [
+        [_("Handed over"), r.key, r.label, r.count, None, None, r.share]
+        for r in pickups.handed_over
+    ]
+    pickup_rows += [
+        [_("Drive-thru"), u.lane, u.label, u.served, u.offered, u.taken, u.use_share]
+        for u in pickups.drive_thru
+    ]
+    pickup_rows.append(
+        [_("Ready, not collected"), None, None, pickups.uncollected, None, None, None]
+    )
+    _sheet(
+        wb,
+        _("Pickups"),
+        [_("Figure"), _("Key"), _("Label"), _("Count"), _("Offered"), _("Taken"), "%"],
+        pickup_rows,
     )
     points = (
         [(p.label, p) for p in board.surveys]

@@ -149,6 +149,7 @@ def test_pdf_carries_the_figures(march_report):
         b"71.4%",
         b"Petugas Satu",
         b"Worse: Applications with warnings went from 0.0% to 33.3%.",
+        b"Passports ready in the period and not collected yet: 0.",
     ):
         assert text in pdf, text
 
@@ -165,6 +166,10 @@ def test_xlsx_carries_the_figures(march_report):
     doc = next(r for r in times if r[0] == "Document check" and r[1] == regular)
     assert doc[2:4] == (5, 6.0) and doc[6] == 80.0
     assert len(list(wb["Service standard"].iter_rows(min_row=2))) == 14
+    pickups = {(r[0], r[1]): r[3:] for r in wb["Pickups"].iter_rows(min_row=2, values_only=True)}
+    assert pickups[("Handed over", "counter")] == (0, None, None, None)
+    assert pickups[("Drive-thru", "car")] == (0, 0, 0, None)
+    assert pickups[("Ready, not collected", None)][0] == 0
 
 
 def test_empty_period_is_no_data(april, office_wib, head):
