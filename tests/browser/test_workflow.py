@@ -247,3 +247,51 @@ def test_four_applicants_to_ready_for_pickup(browser, live_server, desk):
     finally:
         for context in contexts.values():
             context.close()
+
+
+def test_interviewer_postpones_and_a_supervisor_cancels(browser, live_server, db):
+    """The officer screen's postpone (at the interview) and supervisor cancel forms, with
+    axe-core on both screens; a cancel without a reason is refused by the browser first."""
+    from loket.applications.tests.factories import ApplicationFactory
+    from loket.offices.models import Office
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    office = Office.objects.get(code="KPG")
+    application = ApplicationFactory(
+        office=office, status="interview", paid_at=timezone.now(), full_name="Held Over"
+    )
+    contexts = []
+
+    def as_(who: str):
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, f"{who}@demo.loket.test")
+        page.goto(f"/staf/permohonan/{application.public_id}/")
+        return page
+
+    try:
+        page = as_("interviewer")
+        assert axe_violations(page) == [], "postpone"
+        page.locator("#postpone-awaited").fill("Labour office recommendation")
+        page.locator("#postpone-reason").fill("Sponsor unclear")
+        page.locator("#postpone").click()
+        page.wait_for_selector('[data-testid="status"][data-status="postponed"]')
+        assert page.locator("#form-cancel").count() == 0
+
+        page = as_("kasi")
+        assert axe_violations(page) == [], "cancel"
+        page.locator("#cancel").click()  # the reason is required: nothing is sent
+        assert page.get_by_test_id("status").get_attribute("data-status") == "postponed"
+        page.locator("#cancel-reason").fill("Withdrawn by the applicant")
+        page.locator("#cancel").click()
+        page.wait_for_selector('[data-testid="status"][data-status="cancelled"]')
+        application.refresh_from_db()
+        assert application.status == "cancelled"
+        assert application.events.get(to_status="cancelled").reason == (
+            "Withdrawn by the applicant"
+        )
+    finally:
+        for context in contexts:
+            context.close()

@@ -171,3 +171,22 @@ def test_other_outcomes_and_other_people_are_not_blocked(office_wib, staff, time
     application = ApplicationFactory(office=office_wib, nik=NIK, sex="F")
     moved = workflow.application_arrive(application=application, actor=staff[Role.FRONT_DESK])
     assert moved.status == S.DOCUMENT_CHECK
+
+
+def test_the_api_refuses_submission_with_the_end_date(
+    suspended, settings, tmp_path, time_machine, client
+):
+    from loket.core.api_auth import api_token_issue
+
+    draft = _complete_draft(settings, tmp_path)
+    draft.account.email_verified_at = DECIDED
+    draft.account.save(update_fields=["email_verified_at"])
+    time_machine.move_to(BEFORE, tick=False)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=draft.account)}"}
+    refused = client.post(f"/api/v1/applications/{draft.public_id}/submit", **headers)
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert (error["code"], error["suspended_until"]) == ("nik_suspended", "2025-08-04")
+    time_machine.move_to(ON, tick=False)
+    accepted = client.post(f"/api/v1/applications/{draft.public_id}/submit", **headers)
+    assert accepted.status_code == 200 and accepted.json()["status"] == "submitted"
