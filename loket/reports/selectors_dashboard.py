@@ -45,6 +45,8 @@ from loket.feedback.selectors import complaints_overdue_q, complaints_visible_to
 from loket.offices.choices import StageCode
 from loket.offices.models import Office, Stage, Target
 from loket.offices.selectors import has_national_role, office_get_for_staff, office_require_role
+from loket.outreach.choices import PartnerKind
+from loket.outreach.selectors import VisitFigures, visit_figures
 from loket.pickup.choices import Lane as DriveThruLane
 from loket.pickup.choices import Method as PickupMethod
 from loket.pickup.models import DriveThruSlot, Handover
@@ -978,9 +980,16 @@ class Dashboard:
     counters: list[ThroughputRow]
     complaints: list[ComplaintRow]
     pickups: PickupSummary
+    outreach: VisitFigures
     surveys: list[SurveyPoint]
     surveys_by_office: list[tuple[Office, SurveyPoint]]
     generated_at: dt.datetime
+
+    @property
+    def outreach_by_kind(self) -> list[tuple[str, str, int]]:
+        """(kind, label, applications) for every partner kind, in the kinds' order."""
+        counts = self.outreach.applications_by_partner_kind
+        return [(kind, str(label), counts.get(kind, 0)) for kind, label in PartnerKind.choices]
 
     @property
     def tz_label(self) -> str:
@@ -1008,6 +1017,7 @@ def dashboard(
             counters=throughput(offices=offices, period=period),
             complaints=complaint_figures(user=user, offices=offices, period=period),
             pickups=pickup_summary(offices=offices, period=period),
+            outreach=visit_figures(offices=offices, start=period.start, end=period.end),
             surveys=survey_trend(office=office, period=period) if office is not None else [],
             surveys_by_office=survey_by_office(offices=offices, period=period)
             if office is None

@@ -130,3 +130,29 @@ def test_visit_figures_by_hand(outreach, make_staff, time_machine):
         offices=None, start=day + dt.timedelta(days=1), end=day + dt.timedelta(days=1)
     )
     assert (tomorrow.requested, tomorrow.accepted, tomorrow.held) == (0, 0, 0)
+
+    # The office's dashboard shows the same figures as a channel of its own.
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(o["supervisor"])
+    page = client.get(
+        reverse("reports:dashboard", args=[office.code]),
+        {"from": day.isoformat(), "to": day.isoformat()},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    for testid, value in (
+        ("outreach-requested", 2),
+        ("outreach-accepted", 1),
+        ("outreach-declined", 1),
+        ("outreach-held", 1),
+        ("outreach-members", 2),
+        ("outreach-served", 1),
+    ):
+        assert f'data-testid="{testid}">{value}</dd>' in html, testid
+    assert '<tr data-kind="school"><th scope="row">' in html
+    row = html.split('<tr data-kind="school">', 1)[1].split("</tr>", 1)[0]
+    assert row.endswith('<td class="num">2</td>')
