@@ -235,8 +235,9 @@ def _service_of(service_class: str, percepatan: bool) -> str:
 
 def issuance_target(*, office_ids: Iterable[int], period: DashPeriod) -> Decimal | None:
     """Passports to issue in the period from the offices' targets, pro rata by calendar
-    days for a month only partly in the period; a month without its own target takes a
-    twelfth of the year's. None when no office has a target for any of its months."""
+    days for a month only partly in the period; the months without their own target
+    share equally what the months with one leave of the year's (as the planning page
+    shows it). None when no office has a target for any of its months."""
     ids = list(office_ids)
     years = range(period.start.year, period.end.year + 1)
     rows = Target.objects.filter(office_id__in=ids, year__in=list(years)).values_list(
@@ -249,6 +250,12 @@ def issuance_target(*, office_ids: Iterable[int], period: DashPeriod) -> Decimal
             yearly[(office_id, year)] = passports
         else:
             monthly[(office_id, year, month)] = passports
+    # What each month without its own figure takes of the year's target.
+    rest: dict[tuple[int, int], Fraction] = {}
+    for (office_id, year), passports in yearly.items():
+        given = [v for (o, y, _m), v in monthly.items() if (o, y) == (office_id, year)]
+        if len(given) < 12:
+            rest[(office_id, year)] = Fraction(max(passports - sum(given), 0), 12 - len(given))
     total = Fraction(0)
     found = False
     year, month = period.start.year, period.start.month
@@ -261,8 +268,8 @@ def issuance_target(*, office_ids: Iterable[int], period: DashPeriod) -> Decimal
             if (office_id, year, month) in monthly:
                 total += monthly[(office_id, year, month)] * part
                 found = True
-            elif (office_id, year) in yearly:
-                total += Fraction(yearly[(office_id, year)], 12) * part
+            elif (office_id, year) in rest:
+                total += rest[(office_id, year)] * part
                 found = True
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     if not found:

@@ -265,13 +265,19 @@ def test_empty_period_says_no_data(office_wib):
     assert times.rows == [] and times.priority is not None and times.priority.sop_share is None
 
 
-def test_target_pro_rata_and_yearly_twelfth(office_wib):
+def test_target_pro_rata_and_months_sharing_the_rest(office_wib):
     Target.objects.create(office=office_wib, year=2025, month=3, passports=62)
     Target.objects.create(office=office_wib, year=2025, passports=1200)
     half = DashPeriod(dt.date(2025, 3, 1), dt.date(2025, 3, 15))
     assert sd.issuance_target(office_ids=[office_wib.pk], period=half) == Decimal(30)
+    # February has no figure of its own: the eleven such months share 1200 - 62.
     two = DashPeriod(dt.date(2025, 2, 1), dt.date(2025, 3, 31))
-    assert sd.issuance_target(office_ids=[office_wib.pk], period=two) == Decimal(162)
+    assert sd.issuance_target(office_ids=[office_wib.pk], period=two) == Decimal(
+        1138 + 62 * 11
+    ) / Decimal(11)
+    # The whole year adds up to the year's target, whatever the months say.
+    year = DashPeriod(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert sd.issuance_target(office_ids=[office_wib.pk], period=year) == Decimal(1200)
 
 
 def test_quota_per_day(office_wib, applications):
