@@ -20,7 +20,7 @@ from loket.core.api_auth import applicant_auth, staff_auth, verified_applicant
 from loket.core.audit import audit_personal_data_view
 from loket.core.errors import ApplicationError, Forbidden, NotFound
 from loket.core.models import User
-from loket.core.uploads import upload_validate
+from loket.core.uploads import CleanUpload, upload_validate
 from loket.offices.models import Office
 from loket.offices.selectors import office_get_for_staff, office_require_role
 from loket.pickup import selectors
@@ -133,6 +133,13 @@ def _ready_office(application: Application) -> Office:
 
 def _current(application: Application) -> PickupChoice | None:
     return selectors.choice_active_for(application.pk) or selectors.choice_last_for(application.pk)
+
+
+def _power_of_attorney(file: UploadedFile | None) -> CleanUpload | None:
+    """The power-of-attorney upload checked by its content, or None when none was sent."""
+    if file is None:
+        return None
+    return upload_validate(file, name=file.name or "", field="power_of_attorney")
 
 
 @router.get(
@@ -258,13 +265,7 @@ def choose_proxy(
 ) -> Any:
     user, application = _own(request, application_id)
     _ready_office(application)
-    upload = (
-        upload_validate(
-            power_of_attorney, name=power_of_attorney.name or "", field="power_of_attorney"
-        )
-        if power_of_attorney is not None
-        else None
-    )
+    upload = _power_of_attorney(power_of_attorney)
     choice = pickup_choose(
         application=application,
         actor=user,
@@ -505,13 +506,7 @@ def handover(
 ) -> Any:
     user, office = _officer(request, code)
     application = _application_at(office, application_id)
-    upload = (
-        upload_validate(
-            power_of_attorney, name=power_of_attorney.name or "", field="power_of_attorney"
-        )
-        if power_of_attorney is not None
-        else None
-    )
+    upload = _power_of_attorney(power_of_attorney)
     done = pickup_handover(
         application=application,
         officer=user,
