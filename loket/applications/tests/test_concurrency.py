@@ -6,12 +6,10 @@ officers moving one application at once make one move."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import zoneinfo
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from loket.applications import workflow
@@ -21,41 +19,14 @@ from loket.applications.office_payment import application_bill_issue
 from loket.applications.sweep import applications_sweep
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.choices import Role
-from loket.core.errors import ApplicationError
 from loket.core.models import AuditEntry
+from loket.core.tests.concurrency import require_postgres as _require_postgres
+from loket.core.tests.concurrency import run_at_once as _run
 from loket.notifications.models import OutboxMessage
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2025, 2, 4, 8, 30, tzinfo=WIB)  # Tuesday
 THREADS = 12
-
-
-def _require_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL; SQLite serialises every writer")
-
-
-def _run(jobs) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def work(i, job):
-        barrier.wait()
-        try:
-            results[i] = job()
-        except ApplicationError as error:
-            results[i] = error.code
-        except Exception as error:
-            results[i] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,60 +9,20 @@ active bookings. A naive read-then-write variant, run under the same load, overb
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections import Counter
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from loket.booking.choices import ACTIVE
 from loket.booking.models import Booking, SlotCapacity
 from loket.booking.tests.factories import book_for, setup_booking_office, verified_application
-from loket.core.errors import ApplicationError
+from loket.core.tests.concurrency import require_postgres as _require_postgres
+from loket.core.tests.concurrency import run_at_once as _run
 
 THREADS = 60
 DAYS = [dt.date(2025, 3, d) for d in (11, 12, 13, 14)]  # Tue..Fri of the released week
-
-
-def _require_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL; SQLite serialises every writer")
-    # A transactional test before this one flushed the tariffs the data migration loaded.
-    import importlib
-
-    from django.apps import apps
-
-    from loket.payments.models import Tariff
-
-    if not Tariff.objects.exists():
-        importlib.import_module(
-            "loket.payments.migrations.0002_tariffs_pp28_2019_pp45_2024"
-        ).forwards(apps, None)
-
-
-def _run(jobs) -> list[object]:
-    """Run each job in its own thread, all released at once; collect results."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def work(i, job):
-        barrier.wait()
-        try:
-            results[i] = job()
-        except ApplicationError as error:
-            results[i] = error.code
-        except Exception as error:
-            results[i] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _applications(office, n: int, duplicates: int) -> list:

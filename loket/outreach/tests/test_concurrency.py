@@ -2,12 +2,11 @@
 an offered date, a group's size, and the group's tickets issued from two desks."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
 
-from loket.core.errors import ApplicationError
+from loket.core.tests.concurrency import run_at_once
 from loket.outreach.choices import EntryMode
 from loket.outreach.models import Member, OutreachOffer, Visit
 from loket.outreach.services import (
@@ -27,28 +26,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _race(jobs):
     """Run every job at once; return (results, error codes)."""
-    results, codes = [], []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job):
-        barrier.wait()
-        try:
-            result = job()
-            with lock:
-                results.append(result)
-        except ApplicationError as error:
-            with lock:
-                codes.append(error.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, codes
+    outcomes = run_at_once(jobs)
+    # A job returns a model or a tuple; a plain string is a refusal's code (or the repr of
+    # an unexpected exception, which then fails the test's expectations).
+    codes = [o for o in outcomes if isinstance(o, str)]
+    return [o for o in outcomes if not isinstance(o, str)], codes
 
 
 @pytest.fixture(autouse=True)

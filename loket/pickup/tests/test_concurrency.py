@@ -6,17 +6,16 @@ one, and two sweeps at once cancel and remind once."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from loket.applications.choices import ApplicationStatus
 from loket.applications.models import ApplicationEvent
 from loket.core.choices import Role
-from loket.core.errors import ApplicationError
+from loket.core.tests.concurrency import require_postgres as _require_postgres
+from loket.core.tests.concurrency import run_at_once as _run
 from loket.notifications.models import OutboxMessage
 from loket.offices.tests.factories import staff_with_role
 from loket.pickup.choices import ChoiceStatus, Lane, Method
@@ -33,34 +32,6 @@ from loket.pickup.tests.conftest import NOW, WED
 from loket.pickup.tests.factories import drive_thru_office, ready_application
 
 THREADS = 30
-
-
-def _require_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL; SQLite serialises every writer")
-
-
-def _run(jobs) -> list[object]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def work(i, job):
-        barrier.wait()
-        try:
-            results[i] = job()
-        except ApplicationError as error:
-            results[i] = error.code
-        except Exception as error:
-            results[i] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
