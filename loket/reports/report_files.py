@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from loket.reports.periodic import PeriodicReport
-from loket.reports.selectors_dashboard import CountRow, TimeRow
+from loket.reports.selectors_dashboard import CountRow, Dashboard, TimeRow
 
 GRID = TableStyle(
     [
@@ -84,6 +84,19 @@ def _time_cells(r: TimeRow) -> list[str]:
 
 
 # ---------------------------------------------------------------- PDF
+
+
+def _outreach_figures(board: Dashboard) -> list[tuple[str, int]]:
+    """The outreach (jemput bola) counts of the period, labelled as on the dashboard."""
+    o = board.outreach
+    return [
+        (_("Visits requested"), o.requested),
+        (_("Accepted"), o.accepted),
+        (_("Declined"), o.declined),
+        (_("Visits held"), o.held),
+        (_("Members with a group ticket"), o.members),
+        (_("Members served to the end"), o.members_served),
+    ]
 
 
 def report_pdf(report: PeriodicReport) -> bytes:
@@ -256,6 +269,15 @@ def report_pdf(report: PeriodicReport) -> bytes:
         )
     )
 
+    story.append(para(_("Outreach (jemput bola)"), h2))
+    rows = [[_("Figure"), _("Count")]]
+    rows += [[label, str(value)] for label, value in _outreach_figures(board)]
+    rows += [
+        [_("Applications: %(kind)s") % {"kind": label}, str(n)]
+        for _k, label, n in board.outreach_by_kind
+    ]
+    table(rows, [width - 30 * mm, 30 * mm])
+
     story.append(para(_("Satisfaction (IKM) and perceived integrity (IPK)"), h2))
     rows = [[_("Period") if report.office else _("Office"), "IKM", _("Grade"), "IPK"]]
     points = (
@@ -406,6 +428,13 @@ def report_xlsx(report: PeriodicReport) -> bytes:
         [_("Category"), _("Received"), _("Answered"), _("On time"), _("Late"), _("Overdue")],
         [[c.label, c.received, c.answered, c.on_time, c.late, c.overdue] for c in board.complaints],
     )
+    outreach_rows: list[list[object]] = [
+        [label, None, value] for label, value in _outreach_figures(board)
+    ]
+    outreach_rows += [
+        [_("Applications by kind of partner"), k, n] for k, _l, n in board.outreach_by_kind
+    ]
+    _sheet(wb, _("Outreach"), [_("Figure"), _("Key"), _("Count")], outreach_rows)
     pickups = board.pickups
     pickup_rows: list[list[object]] = [
         [_("Handed over"), r.key, r.label, r.count, None, None, r.share]

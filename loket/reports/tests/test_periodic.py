@@ -150,6 +150,8 @@ def test_pdf_carries_the_figures(march_report):
         b"Petugas Satu",
         b"Worse: Applications with warnings went from 0.0% to 33.3%.",
         b"Passports ready in the period and not collected yet: 0.",
+        b"Members with a group ticket",
+        b"Applications: School or university",
     ):
         assert text in pdf, text
 
@@ -170,6 +172,10 @@ def test_xlsx_carries_the_figures(march_report):
     assert pickups[("Handed over", "counter")] == (0, None, None, None)
     assert pickups[("Drive-thru", "car")] == (0, 0, 0, None)
     assert pickups[("Ready, not collected", None)][0] == 0
+    outreach = {(r[0], r[1]): r[2] for r in wb["Outreach"].iter_rows(min_row=2, values_only=True)}
+    assert outreach[("Visits held", None)] == 0
+    assert outreach[("Applications by kind of partner", "school")] == 0
+    assert len(outreach) == 6 + 5
 
 
 def test_empty_period_is_no_data(april, office_wib, head):
