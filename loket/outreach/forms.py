@@ -97,7 +97,7 @@ class MemberForm(forms.Form):
 class JoinForm(forms.Form):
     code = forms.CharField(
         label=_("Invitation code"),
-        max_length=12,
+        max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 

@@ -126,8 +126,11 @@ def offers_open(*, office: Office | None = None) -> QuerySet[OutreachOffer]:
     return offers.order_by("office__name", "date")
 
 
-def member_not_ready(member: Member, office: Office) -> str:
-    """Why a member cannot get a ticket yet ("" when they can)."""
+def member_not_ready(member: Member, office: Office, *, for_staff: bool = True) -> str:
+    """Why a member cannot get a ticket yet ("" when they can). The coordinator (who may
+    be the member's employer or school) is never told where the member's own application
+    stands at the office (a refusal or suspension is the member's business): only
+    ``for_staff`` names the status."""
     application = member.application
     if application is None:
         return _("Has not joined with the invitation code yet.")
@@ -141,6 +144,8 @@ def member_not_ready(member: Member, office: Office) -> str:
         if member.mode == EntryMode.COORDINATOR:
             return _("The personal data is not complete yet.")
         return _("The member has not submitted the application yet.")
+    if not for_staff:
+        return _("Not ready for the group: the application is already with the office.")
     return _("The application is %(status)s.") % {"status": application.get_status_display()}
 
 

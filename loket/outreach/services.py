@@ -37,6 +37,7 @@ from loket.core.errors import ApplicationError
 from loket.core.models import User
 from loket.core.outbox import send_email
 from loket.core.state import StatusFlow
+from loket.core.throttle import login_blocked, login_failure_record
 from loket.offices.models import Office, StaffRole
 from loket.offices.selectors import office_require_role
 from loket.outreach.choices import OPEN, TRANSITIONS, EntryMode, PartnerKind, VisitStatus
@@ -49,7 +50,12 @@ from loket.outreach.models import (
     Visit,
     VisitEvent,
 )
-from loket.outreach.selectors import local_today, member_not_ready, partner_require
+from loket.outreach.selectors import (
+    local_today,
+    member_not_ready,
+    min_group_sizes,
+    partner_require,
+)
 from loket.queueing.models import Ticket
 from loket.queueing.services import FRONT_DESK_ROLES, GroupMember, group_tickets_issue
 
@@ -311,7 +317,7 @@ def visit_request(
             },
             fields={"date": _("Not an offered date.")},
         )
-    minimum = outreach_settings(office).min_group_size
+    minimum = min_group_sizes(office_ids=[office.pk])[office.pk]
     if group_size < minimum:
         raise ApplicationError(
             "group_too_small",
@@ -633,7 +639,8 @@ def member_add(
             )
         member = Member(visit=visit, full_name=full_name[:150], email=email, mode=mode)
         if mode == EntryMode.SELF:
-            code = secrets.token_hex(4).upper()
+            # 48 bits, and guesses are throttled per account (member_join).
+            code = secrets.token_hex(6).upper()
             member.invite_hash = _hash(code)
         else:
             member.consent_at = timezone.now()
@@ -714,6 +721,15 @@ def member_join(*, user: User, code: str) -> Member:
             "email_unverified", _("Confirm your email address first."), status=409
         )
     code = code.strip().upper()
+    # Guessing codes is throttled like sign-in failures (kept in the database, so every
+    # app node counts the same), and an unknown and a used code get the same answer.
+    throttle_key = f"outreach-invite:{user.pk}"
+    if login_blocked(username=throttle_key, ip=None):
+        raise ApplicationError(
+            "invite_throttled",
+            _("Too many wrong invitation codes. Wait a few minutes and try again."),
+            status=429,
+        )
     with transaction.atomic():
         member = (
             Member.objects.select_for_update()
@@ -723,34 +739,29 @@ def member_join(*, user: User, code: str) -> Member:
             if code
             else None
         )
-        if member is None:
-            raise ApplicationError(
-                "invite_unknown",
-                _("This invitation code is not right. Check the code in your email."),
-                fields={"code": _("Unknown code.")},
+        if member is not None and member.account_id == user.pk:
+            return member  # idempotent
+        if member is not None and member.account_id is None:
+            _require_open(member.visit)
+            member.account = user
+            member.application = application_create(
+                account=user, channel=Channel.OUTREACH, office=member.visit.office
             )
-        if member.account_id is not None:
-            if member.account_id == user.pk:
-                return member
-            raise ApplicationError(
-                "invite_used",
-                _("This invitation code was already used by another account."),
-                fields={"code": _("Already used.")},
-                status=409,
+            member.save(update_fields=["account", "application", "updated_at"])
+            audit_record(
+                actor=user,
+                action="outreach.member_join",
+                target=member,
+                office_code=member.visit.office.code,
             )
-        _require_open(member.visit)
-        member.account = user
-        member.application = application_create(
-            account=user, channel=Channel.OUTREACH, office=member.visit.office
-        )
-        member.save(update_fields=["account", "application", "updated_at"])
-        audit_record(
-            actor=user,
-            action="outreach.member_join",
-            target=member,
-            office_code=member.visit.office.code,
-        )
-    return member
+            return member
+    # Unknown, or another account's: one answer for both, and one more failure counted.
+    login_failure_record(username=throttle_key, ip=None)
+    raise ApplicationError(
+        "invite_unknown",
+        _("This invitation code is not right. Check the code in your email."),
+        fields={"code": _("Unknown code.")},
+    )
 
 
 def member_save_step(

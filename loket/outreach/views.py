@@ -50,7 +50,6 @@ from loket.outreach.services import (
     member_remove,
     member_save_step,
     offer_set,
-    outreach_settings,
     outreach_settings_update,
     partner_register,
     partner_register_for,
@@ -215,7 +214,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("outreach:visit", pk=visit.pk)
             return redirect("outreach:member_step", pk=member.pk, step=1)
     members = [
-        (m, selectors.member_not_ready(m, visit.office)) for m in selectors.members_of(visit=visit)
+        (m, selectors.member_not_ready(m, visit.office, for_staff=False))
+        for m in selectors.members_of(visit=visit)
     ]
     return render(
         request,
@@ -352,7 +352,7 @@ def office_visits(request: HttpRequest, code: str) -> HttpResponse:
     offer_form = OfferForm(request.POST if action == "offer" else None)
     settings_form = SettingsForm(
         request.POST if action == "settings" else None,
-        initial={"min_group_size": outreach_settings(office).min_group_size},
+        initial={"min_group_size": selectors.min_group_sizes(office_ids=[office.pk])[office.pk]},
     )
     kit_form = KitForm(request.POST if action == "kit" else None)
     done = ""

@@ -370,6 +370,29 @@ def test_closed_visit_takes_no_members(outreach):
     assert _codes(error) == "visit_closed"
 
 
+def test_guessing_invitation_codes_is_throttled(outreach, settings):
+    visit = _request(outreach)
+    _member, code = member_add(
+        coordinator=outreach["partner"].coordinator,
+        visit=visit,
+        full_name="Yohana",
+        mode=EntryMode.SELF,
+        email="yohana@example.test",
+    )
+    guesser = verified_applicant()
+    for attempt in range(settings.LOGIN_MAX_FAILURES):
+        with pytest.raises(ApplicationError) as error:
+            member_join(user=guesser, code=f"{attempt:012X}")
+        assert _codes(error) == "invite_unknown"
+    # Even the right code is refused now, and nothing is attached to the guesser.
+    with pytest.raises(ApplicationError) as error:
+        member_join(user=guesser, code=code)
+    assert _codes(error) == "invite_throttled" and error.value.status == 429
+    assert Member.objects.get().account is None
+    # Another account is not affected.
+    assert member_join(user=verified_applicant(), code=code).application is not None
+
+
 def test_member_joins_with_code_and_gets_an_outreach_application(outreach):
     visit = _request(outreach)
     member, code = member_add(
@@ -379,7 +402,7 @@ def test_member_joins_with_code_and_gets_an_outreach_application(outreach):
         mode=EntryMode.SELF,
         email="Yohana@Example.test",
     )
-    assert len(code) == 8 and member.invite_hash and code not in member.invite_hash
+    assert len(code) == 12 and member.invite_hash and code not in member.invite_hash
     invite = OutboxMessage.objects.get(recipient="yohana@example.test")
     assert code in invite.body
     person = verified_applicant()
@@ -391,9 +414,10 @@ def test_member_joins_with_code_and_gets_an_outreach_application(outreach):
     assert application.channel == Channel.OUTREACH
     assert application.account == person and application.office == outreach["office"]
     assert member_join(user=person, code=code).application == application  # idempotent
+    # Another account gets the same answer as for an unknown code (no oracle for guessers).
     with pytest.raises(ApplicationError) as error:
         member_join(user=verified_applicant(), code=code)
-    assert _codes(error) == "invite_used"
+    assert _codes(error) == "invite_unknown"
     unverified = ApplicantFactory()
     with pytest.raises(ApplicationError) as error:
         member_join(user=unverified, code=code)

@@ -196,6 +196,31 @@ def test_member_joins_with_the_code(client, outreach):
     assert Member.objects.get().application is not None
 
 
+def test_coordinator_is_not_told_where_a_members_own_application_stands(client, outreach):
+    from loket.applications.choices import ApplicationStatus
+    from loket.outreach.tests.conftest import verified_applicant
+
+    o = outreach
+    visit = _visit(o)
+    _member_obj, code = member_add(
+        coordinator=o["partner"].coordinator,
+        visit=visit,
+        full_name="Citra",
+        mode=EntryMode.SELF,
+        email="citra@example.test",
+    )
+    client.force_login(verified_applicant())
+    client.post(reverse("outreach:join"), {"code": code})
+    member = Member.objects.get()
+    type(member.application).objects.filter(pk=member.application.pk).update(
+        status=ApplicationStatus.REFUSED
+    )
+    client.force_login(o["partner"].coordinator)
+    html = client.get(reverse("outreach:visit", args=[visit.pk])).content.decode()
+    assert "already with the office" in html
+    assert "Refused" not in html and "refused" not in html
+
+
 # --- office side -----------------------------------------------------------------------------
 
 
@@ -411,3 +436,13 @@ def test_visit_pages_read_a_fixed_number_of_queries(client, outreach):
     assert count(partner_url) == few_partner
     client.force_login(o["supervisor"])
     assert count(staff_url) == few_staff
+
+
+def test_reading_the_office_page_writes_no_settings(client, make_staff):
+    from loket.outreach.models import OutreachSettings
+
+    office = OfficeFactory()
+    client.force_login(make_staff(Role.FRONT_DESK, office))
+    page = client.get(reverse("outreach:office_visits", args=[office.code]))
+    assert page.status_code == 200
+    assert not OutreachSettings.objects.filter(office=office).exists()
