@@ -6,6 +6,7 @@ Every rule lives in the services; errors keep their stable codes (config/api.py)
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +21,7 @@ from loket.core.api_auth import applicant_auth, staff_auth, verified_applicant
 from loket.core.audit import audit_personal_data_view
 from loket.core.errors import ApplicationError, Forbidden, NotFound
 from loket.core.models import User
+from loket.core.queries import one_or_none
 from loket.core.uploads import CleanUpload, upload_validate
 from loket.offices.models import Office
 from loket.offices.selectors import office_get_for_staff, office_require_role
@@ -388,10 +390,17 @@ def _choice_at(office: Office, pickup_code: str) -> PickupChoice:
 
 
 def _application_at(office: Office, application_id: str) -> Application:
+    """The office's application by its number only: a plate may name several passports
+    (a family's, in one car), so acting on one goes by the application number; finding
+    by plate or pickup code is `/lookup`'s."""
     try:
-        return selectors.application_lookup(office=office, query=application_id)
-    except NotFound:
-        raise NotFound("application_not_found", _("Application not found.")) from None
+        key = uuid.UUID(application_id.strip())
+    except ValueError:
+        key = None
+    found = one_or_none(Application.objects.filter(office=office, public_id=key)) if key else None
+    if found is None:
+        raise NotFound("application_not_found", _("Application not found."))
+    return found
 
 
 @router.get(

@@ -54,7 +54,8 @@ def _planner_office(request: HttpRequest, code: str) -> tuple[User, Office]:
 
 
 def _saved_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # isascii: "²".isdigit() is true, but int("²") fails.
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @staff_required

@@ -218,6 +218,9 @@ def test_officer_lookup_arrival_storage_and_handover_once(
     assert r.status_code == 409 and code(r) == "plate_mismatch"
     r = staff("post", arrive, {"plate": "BH 1 A"})
     assert r.json()["choice"]["status"] == ChoiceStatus.ARRIVED
+    # Acting on a passport goes by its application number; a plate may name several.
+    by_plate = staff("put", f"/offices/{office.code}/applications/BH1A/storage", {"location": "x"})
+    assert by_plate.status_code == 404 and code(by_plate) == "application_not_found"
     url = BASE + f"/offices/{office.code}/applications/{application.public_id}/handover"
     token = api_token_issue(user=officer)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

@@ -49,6 +49,8 @@ class TestScope:
             assert client.get(url(planning_office)).status_code == 200
         client.force_login(make_staff(Role.NATIONAL_ANALYST, None))
         assert client.get(url(planning_office)).status_code == 200
+        # A saved-scenario id that only looks like digits is ignored, not a server error.
+        assert client.get(url(planning_office, a="%C2%B2", b="%C2%B9")).status_code == 200
 
 
 @pytest.mark.django_db
