@@ -6,7 +6,6 @@ officers moving one application at once make one move."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import Counter
 
 import pytest
@@ -17,6 +16,7 @@ from loket.applications.choices import ApplicationStatus as S
 from loket.applications.models import ApplicationEvent, BlankStock
 from loket.applications.office_payment import application_bill_issue
 from loket.applications.sweep import applications_sweep
+from loket.applications.tests.conftest import NOW
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.choices import Role
 from loket.core.models import AuditEntry
@@ -24,8 +24,6 @@ from loket.core.tests.concurrency import require_postgres as _require_postgres
 from loket.core.tests.concurrency import run_at_once as _run
 from loket.notifications.models import OutboxMessage
 
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOW = dt.datetime(2025, 2, 4, 8, 30, tzinfo=WIB)  # Tuesday
 THREADS = 12
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -14,6 +13,7 @@ from PIL import Image
 
 from loket.applications.choices import ApplicationStatus as S
 from loket.applications.models import Application, Bap, BiometricPhoto, BlankStock
+from loket.applications.tests.conftest import NOW, OFFICE_ROLES
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.api_auth import api_token_issue
 from loket.core.choices import Role
@@ -22,26 +22,6 @@ from loket.core.tests.factories import ApplicantFactory
 from loket.offices.tests.factories import OfficeFactory
 
 API = "/api/v1/applications/staff"
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOW = dt.datetime(2025, 2, 4, 8, 30, tzinfo=WIB)  # Tuesday
-ROLES = [
-    Role.FRONT_DESK,
-    Role.INTERVIEWER,
-    Role.BIOMETRICS,
-    Role.BAP_EXAMINER,
-    Role.ADJUDICATOR,
-    Role.PRINTING,
-    Role.QC,
-    Role.KASUBSI,
-    Role.KASI,
-    Role.HEAD_OF_OFFICE,
-]
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
 
 
 @pytest.fixture
@@ -58,7 +38,7 @@ def headers(office, make_staff):
             "HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=make_staff(role, office))}",
             "HTTP_ACCEPT_LANGUAGE": "en",
         }
-        for role in ROLES
+        for role in OFFICE_ROLES
     }
 
 
@@ -360,8 +340,8 @@ def test_every_endpoint_hides_another_offices_application(
     """An officer holding every role at another office gets 404 on each endpoint, and
     nothing moves or is audited."""
     other = OfficeFactory(code="KPG", timezone="Asia/Makassar")
-    stranger = make_staff(ROLES[0], other)
-    for role in ROLES[1:]:
+    stranger = make_staff(OFFICE_ROLES[0], other)
+    for role in OFFICE_ROLES[1:]:
         make_staff(role, other, user=stranger)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=stranger)}"}
     application = ApplicationFactory(

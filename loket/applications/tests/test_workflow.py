@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -13,34 +12,13 @@ from loket.applications import workflow
 from loket.applications.choices import ApplicationStatus as S
 from loket.applications.choices import BapStatus, ServiceClass
 from loket.applications.models import ApplicationEvent, Bap, BlankStock
+from loket.applications.tests.conftest import OFFICE_ROLES
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError, Forbidden, NotFound
 from loket.core.models import AuditEntry
 from loket.notifications.models import OutboxMessage
 from loket.offices.tests.factories import OfficeFactory
-
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-# A Tuesday morning, no holiday near it.
-NOW = dt.datetime(2025, 2, 4, 8, 30, tzinfo=WIB)
-OFFICE_ROLES = [
-    Role.FRONT_DESK,
-    Role.INTERVIEWER,
-    Role.BIOMETRICS,
-    Role.BAP_EXAMINER,
-    Role.ADJUDICATOR,
-    Role.PRINTING,
-    Role.QC,
-    Role.KASUBSI,
-    Role.KASI,
-    Role.HEAD_OF_OFFICE,
-]
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@ link of the ready-for-pickup email and the applicant's list."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -32,9 +30,6 @@ from loket.notifications.models import OutboxMessage
 from loket.notifications.services import outbox_send_due
 from loket.offices.tests.factories import OfficeFactory
 
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOW = dt.datetime(2025, 2, 4, 8, 30, tzinfo=WIB)  # Tuesday
-
 
 def jpeg(size=(60, 80)) -> io.BytesIO:
     out = io.BytesIO()
@@ -49,12 +44,6 @@ def english():
     """The messages and emails under test are read in English (Indonesian is the default)."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
 
 
 @pytest.fixture

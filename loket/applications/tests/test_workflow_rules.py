@@ -4,7 +4,6 @@ completion order, and payment at the office."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +22,7 @@ from loket.applications.models import (
 from loket.applications.office_payment import application_bill_issue
 from loket.applications.sop import due_date_for
 from loket.applications.sweep import applications_sweep
+from loket.applications.tests.conftest import NOW, WIB
 from loket.applications.tests.factories import ApplicationFactory
 from loket.core.choices import Role
 from loket.core.errors import ApplicationError, Forbidden
@@ -32,8 +32,6 @@ from loket.offices.models import OfficeClosure, Stage
 from loket.payments.billing import bill_mark_paid
 from loket.queueing.policy import CLASS_RANK
 
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-NOW = dt.datetime(2025, 2, 4, 8, 30, tzinfo=WIB)  # Tuesday
 ROLES = [
     Role.FRONT_DESK,
     Role.BAP_EXAMINER,
@@ -44,12 +42,6 @@ ROLES = [
     Role.KASI,
     Role.HEAD_OF_OFFICE,
 ]
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
 
 
 @pytest.fixture
