@@ -133,7 +133,7 @@ def generate(
     from loket.offices.models import Counter, Stage, Target
     from loket.offices.tests.factories import OfficeFactory, staff_with_role
     from loket.pickup.models import DriveThruSlot, Handover, PickupChoice
-    from loket.queueing.models import Lane, Ticket, TicketEvent
+    from loket.queueing.models import CounterSession, Lane, Ticket, TicketEvent
 
     zones = ["Asia/Jakarta"] * 12 + ["Asia/Makassar"] * 5 + ["Asia/Jayapura"] * 3
     account = ApplicantFactory()
@@ -328,26 +328,46 @@ def generate(
         [],
     )
     # Per ticket, three stages an hour apart, each: entered (check-in, then transfer),
-    # called after 0–39 min (priority 0–9), started 30 s later, finished after 4–15 min.
-    wait = "(CASE WHEN l.service_class = 'priority' THEN (t.id * 31 + k * 17) % 10 ELSE (t.id * 31 + k * 17) % 40 END)"
-    serve = "(4 + (t.id * 13 + k * 7) % 12)"
+    # called after 0–40 min (priority 0–10), started 30 s later, finished after 4–15 min,
+    # to the second. The call and the finish carry the seconds waited and served, as
+    # the queue's services write them. Officer n works at counter n % 8 + 1.
+    wait = "(CASE WHEN l.service_class = 'priority' THEN (t.id * 31 + k * 17) % 600 ELSE (t.id * 31 + k * 17) % 2400 END)"
+    serve = "(240 + (t.id * 13 + k * 7) % 660)"
     rows["ticket_events"] = insert_select(
         TicketEvent,
         {
             "ticket": "t.id",
-            "at": f"t.arrived_at + (k * 60 + CASE v.n WHEN 0 THEN 0 WHEN 1 THEN {wait} "
-            f"WHEN 2 THEN {wait} + 0.5 ELSE {wait} + 0.5 + {serve} END) * interval '1 minute'",
+            "at": f"t.arrived_at + (k * 3600 + CASE v.n WHEN 0 THEN 0 WHEN 1 THEN {wait} "
+            f"WHEN 2 THEN {wait} + 30 ELSE {wait} + 30 + {serve} END) * interval '1 second'",
             "kind": "(CASE WHEN v.n = 0 AND k = 0 THEN 'check_in' WHEN v.n = 0 THEN 'transfer' ELSE v.kind END)",
             "stage": "st.id",
             "actor": "(CASE WHEN v.n = 3 THEN ofr.user_id END)",
+            "counter": "(CASE WHEN v.n > 0 THEN c.id END)",
             "to_status": "v.to_status",
+            "seconds": f"(CASE v.n WHEN 1 THEN {wait} WHEN 3 THEN {serve} END)",
         },
         "FROM queueing_ticket t JOIN bench_office o ON o.office_id = t.office_id "
         "JOIN queueing_lane l ON l.id = t.lane_id CROSS JOIN generate_series(0, 2) k "
         "CROSS JOIN (VALUES (0, '', 'waiting'), (1, 'call', 'called'), (2, 'start', 'serving'), "
         "(3, 'finish', 'waiting')) v(n, kind, to_status) "
         "JOIN offices_stage st ON st.office_id = t.office_id AND st.sequence = k + 2 "
-        f"JOIN bench_officer ofr ON ofr.office_id = t.office_id AND ofr.idx = (t.id + k) % {OFFICERS}",
+        f"JOIN bench_officer ofr ON ofr.office_id = t.office_id AND ofr.idx = (t.id + k) % {OFFICERS} "
+        "JOIN offices_counter c ON c.office_id = t.office_id AND c.number = (ofr.idx % 8 + 1)::text",
+        [],
+    )
+    # Counter sessions: officers 0–7 at counters 1–8 from 08:00 to 12:00, officers 8–11
+    # at counters 1–4 from 12:00 to 16:00, every working day.
+    rows["counter_sessions"] = insert_select(
+        CounterSession,
+        {
+            "counter": "c.id",
+            "officer": "ofr.user_id",
+            "started_at": "(d.d + interval '8 hours' + (ofr.idx / 8) * interval '4 hours') AT TIME ZONE o.tz",
+            "ended_at": "(d.d + interval '12 hours' + (ofr.idx / 8) * interval '4 hours') AT TIME ZONE o.tz",
+        },
+        "FROM bench_office o CROSS JOIN bench_day d "
+        "JOIN bench_officer ofr ON ofr.office_id = o.office_id "
+        "JOIN offices_counter c ON c.office_id = o.office_id AND c.number = (ofr.idx % 8 + 1)::text",
         [],
     )
     log(f"{rows['tickets']} tickets, {rows['ticket_events']} ticket events", started)

@@ -53,6 +53,7 @@ from loket.queueing.models import (
 )
 from loket.queueing.policy import PolicyState, Waiting, Weighted, get_policy
 from loket.queueing.selectors import ticket_position
+from loket.queueing.timing import MEASURED_FROM, event_seconds
 
 # The stages a visitor waits for in the hall; adjudication, printing and QC happen in
 # the back office (the workflow), pickup has its own lane.
@@ -117,8 +118,19 @@ def _event(
     counter: Counter | None = None,
     note: str = "",
 ) -> None:
+    at = timezone.now()
+    seconds = None
+    if kind in MEASURED_FROM:
+        # A call or a finish ends a wait or a service: measured now, once (timing.py).
+        earlier = TicketEvent.objects.filter(ticket=ticket, stage_id=ticket.stage_id).order_by(
+            "at", "id"
+        )
+        seconds = event_seconds(
+            [*earlier.values_list("kind", "stage_id", "at"), (kind, ticket.stage_id, at)]
+        )[-1]
     TicketEvent.objects.create(
         ticket=ticket,
+        at=at,
         kind=kind,
         stage_id=ticket.stage_id,
         counter=counter,
@@ -126,6 +138,7 @@ def _event(
         from_status=from_status,
         to_status=ticket.status,
         note=note[:200],
+        seconds=seconds,
     )
 
 

@@ -191,6 +191,7 @@ class Headline:
     complaints: int
     complaints_on_time: Decimal | None
     complaints_overdue: int
+    utilisation: Decimal | None
     ikm: Decimal | None
     ipk: Decimal | None
 
@@ -228,6 +229,10 @@ def headline(board: Dashboard) -> Headline:
         complaints=sum(c.received for c in board.complaints),
         complaints_on_time=percent(on_time, answered),
         complaints_overdue=sum(c.overdue for c in board.complaints),
+        utilisation=percent(
+            sum(u.busy_seconds for u in board.counter_use.counters),
+            sum(u.staffed_seconds for u in board.counter_use.counters),
+        ),
         ikm=ikm,
         ipk=ipk,
     )
@@ -304,6 +309,9 @@ def changes_between(now: Headline, then: Headline, *, office: Office | None) -> 
         _change(
             _("Complaints overdue"), now.complaints_overdue, then.complaints_overdue, "", False
         ),
+        # Neither better nor worse by itself: idle counters and an overworked hall both
+        # show in it.
+        _change(_("Counter utilisation"), now.utilisation, then.utilisation, "%", None),
     ]
     if office is not None:
         changes.append(_change(_("IKM"), now.ikm, then.ikm, "", True))

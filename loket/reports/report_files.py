@@ -60,6 +60,7 @@ def headline_rows(report: PeriodicReport) -> list[tuple[str, str, object, object
         (_("Complaints received"), "", "complaints"),
         (_("Complaints answered on time"), "%", "complaints_on_time"),
         (_("Complaints overdue"), "", "complaints_overdue"),
+        (_("Counter utilisation"), "%", "utilisation"),
     ]
     if report.office is not None:
         rows += [("IKM", "", "ikm"), ("IPK", "", "ipk")]
@@ -242,6 +243,26 @@ def report_pdf(report: PeriodicReport) -> bytes:
         table(rows, [width - 110 * mm, 35 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=2)
     else:
         story.append(para(_("No data: no stage was finished at a counter in this period.")))
+    story.append(para(_("Utilisation: time serving against time staffed"), h2))
+    use_rows = [(_("Counter"), u) for u in board.counter_use.counters] + [
+        (_("Officer"), u) for u in board.counter_use.officers
+    ]
+    if use_rows:
+        rows = [["", "", _("Hours staffed"), _("Hours serving"), _("Utilisation"), _("Finished")]]
+        rows += [
+            [
+                kind,
+                u.label,
+                str(u.staffed_hours),
+                str(u.busy_hours),
+                _show(u.share, "%"),
+                str(u.finished),
+            ]
+            for kind, u in use_rows
+        ]
+        table(rows, [22 * mm, width - 122 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=2)
+    else:
+        story.append(para(_("No data: no officer was signed in at a counter in this period.")))
 
     story.append(para(_("Complaints"), h2))
     rows = [[_("Category"), _("Received"), _("Answered"), _("On time"), _("Late"), _("Overdue")]]
@@ -421,6 +442,26 @@ def report_xlsx(report: PeriodicReport) -> bytes:
         _("Counters"),
         [_("Officer"), _("Stage"), _("Finished"), _("Days"), _("Per day")],
         [[t.officer, t.stage_label, t.finished, t.days, t.per_day] for t in board.counters],
+    )
+    _sheet(
+        wb,
+        _("Utilisation"),
+        [
+            _("Counter or officer"),
+            _("Name"),
+            _("Hours staffed"),
+            _("Hours serving"),
+            _("Utilisation (%)"),
+            _("Finished"),
+        ],
+        [
+            [kind, u.label, u.staffed_hours, u.busy_hours, u.share, u.finished]
+            for kind, uses in (
+                (_("Counter"), board.counter_use.counters),
+                (_("Officer"), board.counter_use.officers),
+            )
+            for u in uses
+        ],
     )
     _sheet(
         wb,

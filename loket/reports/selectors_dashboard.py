@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,7 @@ from loket.feedback.models import Complaint, IkmResponse, IpkAnswer, IpkResponse
 from loket.feedback.periods import Period, period_make
 from loket.feedback.selectors import complaints_overdue_q, complaints_visible_to
 from loket.offices.choices import StageCode
-from loket.offices.models import Office, Stage, Target
+from loket.offices.models import Counter, Office, Stage, Target
 from loket.offices.selectors import has_national_role, office_get_for_staff, office_require_role
 from loket.outreach.choices import PartnerKind
 from loket.outreach.selectors import VisitFigures, visit_figures
@@ -51,7 +51,7 @@ from loket.pickup.choices import Lane as DriveThruLane
 from loket.pickup.choices import Method as PickupMethod
 from loket.pickup.models import DriveThruSlot, Handover
 from loket.queueing.choices import EventKind, ServiceClass
-from loket.queueing.models import Lane, Ticket, TicketEvent
+from loket.queueing.models import CounterSession, Lane, Ticket, TicketEvent
 
 DASHBOARD_ROLES = frozenset(
     {Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE, Role.INTEGRITY_OFFICER, *NATIONAL_ROLES}
@@ -422,11 +422,12 @@ def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigure
     -> first finish) per stage and lane class, in minutes, with SOP compliance: the share
     of waits within the stage's ``sop_wait_minutes`` (each office's own standard).
 
-    Each ticket's visit to a stage is one row with the first time of each kind (entering
-    is the check-in at the first stage and the transfer into later ones). On PostgreSQL
-    the medians and 90th percentiles are taken there too (``percentile_cont``, the same
-    linear interpolation as ``quantile``), so a year of a large office returns a few
-    dozen rows; elsewhere the visits come to Python. Two queries."""
+    Each wait and each service is measured once, in whole seconds, on the call or finish
+    event that ends it (``queueing.timing``). The database counts them per stage, lane
+    and second, so a year of a large office comes back as a few thousand rows of counts
+    (an index-only scan on PostgreSQL); the medians and 90th percentiles are taken from
+    those counts exactly as from the sorted values (``quantile_counted``). Three
+    queries."""
     ids = [o.pk for o in offices]
     stages = {
         s.pk: s
@@ -434,128 +435,102 @@ def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigure
             "id", "office_id", "code", "sequence", "sop_wait_minutes"
         )
     }
-    if connection.vendor == "postgresql":
-        rows = _time_rows_postgresql(ids, list(stages), period)
-    else:
-        rows = _time_rows_python(stages, ids, period)
+    lanes = dict(Lane.objects.filter(office_id__in=ids).values_list("id", "service_class"))
+    waits: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    services: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    within: dict[tuple[str, str], int] = defaultdict(int)
+    measured = (
+        TicketEvent.objects.filter(
+            stage_id__in=list(stages),
+            kind__in=[EventKind.CALL, EventKind.FINISH],
+            seconds__isnull=False,
+            ticket__office_id__in=ids,
+            ticket__day__range=(period.start, period.end),
+        )
+        .values_list("stage_id", "ticket__lane_id", "kind", "seconds")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for stage_id, lane_id, kind, seconds, n in measured:
+        stage, lane_class = stages[stage_id], lanes[lane_id]
+        keys = (
+            (stage.code, lane_class),
+            ("", ServiceClass.PRIORITY if lane_class == ServiceClass.PRIORITY else "other"),
+        )
+        for key in keys:
+            if kind == EventKind.CALL:
+                waits[key][seconds] += n
+                if seconds <= stage.sop_wait_minutes * 60:
+                    within[key] += n
+            else:
+                services[key][seconds] += n
     order = {code: i for i, code in enumerate(_stage_order(stages.values()))}
     class_order = {c: i for i, c in enumerate(ServiceClass.values)}
     labels = dict(ServiceClass.choices)
     stage_labels = {s.code: str(s.get_code_display()) for s in stages.values()}
+
+    def row(key: tuple[str, str], stage_label: str, class_label: str) -> TimeRow:
+        w, s = waits.get(key, {}), services.get(key, {})
+        return TimeRow(
+            key[0],
+            stage_label,
+            key[1],
+            class_label,
+            sum(w.values()),
+            _minutes(quantile_counted(w, 0.5)),
+            _minutes(quantile_counted(w, 0.9)),
+            within.get(key, 0),
+            percent(within.get(key, 0), sum(w.values())),
+            sum(s.values()),
+            _minutes(quantile_counted(s, 0.5)),
+            _minutes(quantile_counted(s, 0.9)),
+        )
+
     figures = TimeFigures()
     for key in sorted(
-        (k for k in rows if k[0]),
+        (k for k in set(waits) | set(services) if k[0]),
         key=lambda k: (order.get(k[0], 99), class_order.get(k[1], 99)),
     ):
         figures.rows.append(
-            _time_row_of(
-                key[0],
-                stage_labels.get(key[0], key[0]),
-                key[1],
-                str(labels.get(key[1], key[1])),
-                rows[key],
-            )
+            row(key, stage_labels.get(key[0], key[0]), str(labels.get(key[1], key[1])))
         )
-    empty = _Times(0, None, None, 0, 0, None, None)
-    figures.priority = _time_row_of(
-        "",
-        _("All stages"),
-        ServiceClass.PRIORITY,
-        str(labels[ServiceClass.PRIORITY]),
-        rows.get(("", ServiceClass.PRIORITY), empty),
+    figures.priority = row(
+        ("", ServiceClass.PRIORITY), _("All stages"), str(labels[ServiceClass.PRIORITY])
     )
-    figures.others = _time_row_of(
-        "", _("All stages"), "other", _("All other lanes"), rows.get(("", "other"), empty)
-    )
+    figures.others = row(("", "other"), _("All stages"), _("All other lanes"))
     return figures
 
 
-@dataclass(frozen=True)
-class _Times:
-    waits: int
-    wait_median: float | None
-    wait_p90: float | None
-    within_sop: int
-    services: int
-    service_median: float | None
-    service_p90: float | None
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
 
 
-def _time_row_of(
-    stage: str, stage_label: str, service_class: str, class_label: str, t: _Times
-) -> TimeRow:
-    return TimeRow(
-        stage,
-        stage_label,
-        service_class,
-        class_label,
-        t.waits,
-        t.wait_median,
-        t.wait_p90,
-        t.within_sop,
-        percent(t.within_sop, t.waits),
-        t.services,
-        t.service_median,
-        t.service_p90,
-    )
-
-
-def _times(waits: list[tuple[float, bool]], services: list[float]) -> _Times:
-    w = sorted(m for m, _ok in waits)
-    s = sorted(services)
-    return _Times(
-        len(w),
-        quantile(w, 0.5),
-        quantile(w, 0.9),
-        sum(1 for _m, within in waits if within),
-        len(s),
-        quantile(s, 0.5),
-        quantile(s, 0.9),
-    )
-
-
-def _time_rows_python(
-    stages: dict[int, Stage], ids: list[int], period: DashPeriod
-) -> dict[tuple[str, str], _Times]:
-    """Per (stage code, lane class), and per ("", "priority"/"other") over all stages."""
-    visits = (
-        TicketEvent.objects.filter(
-            ticket__office_id__in=ids, ticket__day__range=(period.start, period.end)
-        )
-        .values("ticket_id", "stage_id", "ticket__lane__service_class")
-        .annotate(
-            entered=Min("at", filter=Q(kind__in=[EventKind.CHECK_IN, EventKind.TRANSFER])),
-            called=Min("at", filter=Q(kind=EventKind.CALL)),
-            started=Min("at", filter=Q(kind=EventKind.START)),
-            finished=Min("at", filter=Q(kind=EventKind.FINISH)),
-        )
-    )
-    waits: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
-    services: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for row in visits.iterator(chunk_size=5000):
-        stage = stages.get(row["stage_id"])
-        if stage is None:
-            continue
-        lane_class = row["ticket__lane__service_class"]
-        overall = ("", ServiceClass.PRIORITY if lane_class == ServiceClass.PRIORITY else "other")
-        if row["entered"] and row["called"] and row["called"] >= row["entered"]:
-            minutes = (row["called"] - row["entered"]).total_seconds() / 60
-            wait = (minutes, minutes <= stage.sop_wait_minutes)
-            waits[(stage.code, lane_class)].append(wait)
-            waits[overall].append(wait)
-        if row["started"] and row["finished"] and row["finished"] >= row["started"]:
-            minutes = (row["finished"] - row["started"]).total_seconds() / 60
-            services[(stage.code, lane_class)].append(minutes)
-            services[overall].append(minutes)
-    return {
-        key: _times(waits.get(key, []), services.get(key, [])) for key in set(waits) | set(services)
-    }
+def quantile_counted(counts: dict[int, int], q: float) -> float | None:
+    """``quantile`` of the values each repeated as often as counted: the same linear
+    interpolation between the two values around position q × (n − 1), found by walking
+    the distinct values in order instead of sorting every one."""
+    n = sum(counts.values())
+    if not n:
+        return None
+    position = q * (n - 1)
+    low = math.floor(position)
+    fraction = position - low
+    seen = 0
+    values = iter(sorted(counts.items()))
+    for value, count in values:
+        seen += count
+        if seen > low:
+            if fraction == 0 or seen > low + 1:
+                return float(value)
+            following = next(values)[0]
+            return value + (following - value) * fraction
+    raise AssertionError("unreachable: the counts hold more than position values")
 
 
 @contextmanager
 def _analytic() -> Iterator[None]:
-    """On PostgreSQL, one transaction whose grouping of a year of events stays in memory
-    (the default 4 MB ``work_mem`` spills a large office's visits to disk) and is not
+    """On PostgreSQL, one transaction whose groupings of a year of events stay in memory
+    (the default 4 MB ``work_mem`` spills a large office's to disk) and are not
     JIT-compiled (about 0.1 s of compiling per query, more than it saves here)."""
     if connection.vendor != "postgresql":
         yield
@@ -564,81 +539,6 @@ def _analytic() -> Iterator[None]:
         cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
         cursor.execute("SET LOCAL jit = off")
         yield
-
-
-def _time_rows_postgresql(
-    ids: list[int], stage_ids: list[int], period: DashPeriod
-) -> dict[tuple[str, str], _Times]:
-    """The same figures as ``_time_rows_python``, aggregated by PostgreSQL: one row per
-    (stage code, lane class) and one per priority/other lanes over all stages.
-
-    Minutes are float8 from the start (``date_part``, as Python's ``total_seconds``),
-    not exact numerics cast at the end; the group keys are compared byte-wise
-    (``COLLATE "C"``: the same groups, sorted without the locale's rules)."""
-    event, ticket = TicketEvent._meta.db_table, Ticket._meta.db_table
-    lane, stage = Lane._meta.db_table, Stage._meta.db_table
-    sql = f"""
-        WITH visit AS (
-            SELECT e.stage_id, t.lane_id,
-                   MIN(e.at) FILTER (WHERE e.kind IN (%(check_in)s, %(transfer)s)) AS entered,
-                   MIN(e.at) FILTER (WHERE e.kind = %(call)s) AS called,
-                   MIN(e.at) FILTER (WHERE e.kind = %(start)s) AS started,
-                   MIN(e.at) FILTER (WHERE e.kind = %(finish)s) AS finished
-            FROM {event} e
-            JOIN {ticket} t ON t.id = e.ticket_id
-            WHERE t.office_id = ANY(%(ids)s) AND t.day BETWEEN %(start_day)s AND %(end_day)s
-              AND e.stage_id = ANY(%(stage_ids)s)
-            GROUP BY e.ticket_id, e.stage_id, t.lane_id
-        ), minutes AS (
-            SELECT s.code COLLATE "C" AS code, l.service_class COLLATE "C" AS lane_class,
-                   s.sop_wait_minutes AS sop, l.service_class = %(priority)s AS is_priority,
-                   CASE WHEN v.called >= v.entered
-                        THEN date_part('epoch', v.called - v.entered) / 60 END AS wait,
-                   CASE WHEN v.finished >= v.started
-                        THEN date_part('epoch', v.finished - v.started) / 60 END AS service
-            FROM visit v
-            JOIN {stage} s ON s.id = v.stage_id
-            JOIN {lane} l ON l.id = v.lane_id
-            WHERE s.office_id = ANY(%(ids)s)
-        )
-        SELECT GROUPING(code) = 1 AS overall,
-               COALESCE(code, ''),
-               CASE WHEN GROUPING(code) = 0 THEN lane_class
-                    WHEN is_priority THEN %(priority)s ELSE 'other' END,
-               COUNT(wait),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY wait),
-               COUNT(*) FILTER (WHERE wait <= sop),
-               COUNT(service),
-               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY service)
-        FROM minutes
-        GROUP BY GROUPING SETS ((code, lane_class), (is_priority))
-    """  # noqa: S608  (table names from the models' own Meta; values are parameters)
-    params: dict[str, Any] = {
-        "check_in": EventKind.CHECK_IN.value,
-        "transfer": EventKind.TRANSFER.value,
-        "call": EventKind.CALL.value,
-        "start": EventKind.START.value,
-        "finish": EventKind.FINISH.value,
-        "ids": ids,
-        # Visits to another office's stage are not counted (as in ``_time_rows_python``):
-        # leaving their events out early lets the (stage, kind, at) index narrow the scan.
-        "stage_ids": stage_ids,
-        "start_day": period.start,
-        "end_day": period.end,
-        "priority": ServiceClass.PRIORITY.value,
-    }
-    result: dict[tuple[str, str], _Times] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for _overall, code, lane_class, waits, wait_q, within, services, service_q in rows:
-        if not waits and not services:
-            continue
-        # percentile_cont over no values is NULL, not an array of NULLs.
-        w50, w90 = wait_q or (None, None)
-        s50, s90 = service_q or (None, None)
-        result[(code, lane_class)] = _Times(waits, w50, w90, within, services, s50, s90)
-    return result
 
 
 def _stage_order(stages: Iterable[Stage]) -> list[str]:
@@ -668,64 +568,167 @@ class ThroughputRow:
         )
 
 
-def throughput(*, offices: Sequence[Office], period: DashPeriod) -> list[ThroughputRow]:
-    """Stages finished per officer and stage (``finish`` events), and on how many days
-    the officer finished any there. Three queries.
+@dataclass(frozen=True)
+class CounterUse:
+    """Time staffed (officers signed in at the counter) and time serving there (the
+    seconds of every service finished: first start -> finish), in the period."""
 
-    A ticket only ever moves between its own office's stages (``ticket_transfer``), so
-    naming the offices' stages changes no figure; it lets the database read the finish
-    events through the (stage, kind, at) index instead of every event of the year. The
-    events are counted per officer, stage code and day first, then per officer and
-    stage code (the days are the rows of the first count): two hash groupings of small
-    keys instead of sorting every finish event of the year by name for a distinct count.
-    An officer is one user (the e-mail address is unique), so grouping by the user's id
-    gives the groups of (name, e-mail)."""
+    label: str
+    staffed_seconds: int
+    busy_seconds: int
+    finished: int
+
+    @property
+    def staffed_hours(self) -> Decimal:
+        return _hours(self.staffed_seconds)
+
+    @property
+    def busy_hours(self) -> Decimal:
+        return _hours(self.busy_seconds)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Utilisation: serving ÷ staffed, in per cent; None when never staffed."""
+        return percent(self.busy_seconds, self.staffed_seconds)
+
+
+def _hours(seconds: int) -> Decimal:
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CounterFigures:
+    throughput: list[ThroughputRow]
+    counters: list[CounterUse]
+    officers: list[CounterUse]
+
+
+def throughput(*, offices: Sequence[Office], period: DashPeriod) -> list[ThroughputRow]:
+    return counter_figures(offices=offices, period=period).throughput
+
+
+def counter_figures(
+    *, offices: Sequence[Office], period: DashPeriod, now: dt.datetime | None = None
+) -> CounterFigures:
+    """Stages finished per officer and stage (``finish`` events) and on how many days the
+    officer finished any there; per counter and per officer, the time serving against
+    the time staffed (utilisation). Five queries.
+
+    The finish events are read once (the covering (stage, kind, at) index), counted per
+    officer, stage, counter and day, and those few rows are summed three ways. A ticket
+    only ever moves between its own office's stages (``ticket_transfer``), so naming the
+    offices' stages changes no figure. An officer is one user (the e-mail address is
+    unique), so grouping by the user's id gives the groups of (name, e-mail).
+
+    Time staffed is each counter session cut to the period at the office's midnight; a
+    session still open counts until ``now``. Time serving is counted on the day of the
+    ticket, as the stages finished are."""
     ids = [o.pk for o in offices]
-    stage_ids = list(Stage.objects.filter(office_id__in=ids).values_list("id", flat=True))
-    if not stage_ids:
-        return []
+    stage_codes = dict(Stage.objects.filter(office_id__in=ids).values_list("id", "code"))
+    if not stage_codes:
+        return CounterFigures([], [], [])
     event, ticket, stage = TicketEvent._meta.db_table, Ticket._meta.db_table, Stage._meta.db_table
+    marks = ", ".join(["%s"] * len(stage_codes))
     sql = f"""
-        SELECT per_day.actor_id, per_day.code, SUM(per_day.n), COUNT(*)
-        FROM (
-            SELECT e.actor_id, s.code, t.day, COUNT(*) AS n
+        WITH per_day AS (
+            SELECT e.actor_id, e.stage_id, e.counter_id, t.day,
+                   COUNT(*) AS n, SUM(e.seconds) AS busy
             FROM {event} e
             JOIN {ticket} t ON t.id = e.ticket_id
-            JOIN {stage} s ON s.id = e.stage_id
-            WHERE e.kind = %s AND e.stage_id IN ({", ".join(["%s"] * len(stage_ids))})
+            WHERE e.kind = %s AND e.stage_id IN ({marks})
               AND t.office_id IN ({", ".join(["%s"] * len(ids))})
               AND t.day BETWEEN %s AND %s
-            GROUP BY e.actor_id, s.code, t.day
-        ) per_day
-        GROUP BY per_day.actor_id, per_day.code
+            GROUP BY e.actor_id, e.stage_id, e.counter_id, t.day
+        )
+        SELECT 'stage', per_day.actor_id, s.code, NULL, SUM(n), NULL, COUNT(DISTINCT day)
+        FROM per_day JOIN {stage} s ON s.id = per_day.stage_id
+        GROUP BY per_day.actor_id, s.code
+        UNION ALL
+        SELECT 'counter', NULL, NULL, counter_id, SUM(n), SUM(busy), NULL
+        FROM per_day WHERE counter_id IS NOT NULL GROUP BY counter_id
+        UNION ALL
+        SELECT 'officer', actor_id, NULL, NULL, SUM(n), SUM(busy), NULL
+        FROM per_day WHERE actor_id IS NOT NULL GROUP BY actor_id
     """  # noqa: S608  (table names from the models' own Meta; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [EventKind.FINISH.value, *stage_ids, *ids, period.start, period.end])
+        cursor.execute(sql, [EventKind.FINISH.value, *stage_codes, *ids, period.start, period.end])
         counts = cursor.fetchall()
+    staffed_counter: dict[int, int] = defaultdict(int)
+    staffed_officer: dict[int, int] = defaultdict(int)
+    moment = now or timezone.now()
+    for office in offices:
+        low = dt.datetime.combine(period.start, dt.time.min, tzinfo=office.tz)
+        high = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=office.tz)
+        sessions = CounterSession.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=low),
+            counter__office_id=office.pk,
+            started_at__lt=high,
+        ).values_list("counter_id", "officer_id", "started_at", "ended_at")
+        for counter_id, officer_id, started, ended in sessions:
+            seconds = int((min(ended or moment, high) - max(started, low)).total_seconds())
+            if seconds > 0:
+                staffed_counter[counter_id] += seconds
+                staffed_officer[officer_id] += seconds
+    busy_counter = {row[3]: (row[5] or 0, row[4]) for row in counts if row[0] == "counter"}
+    busy_officer = {row[1]: (row[5] or 0, row[4]) for row in counts if row[0] == "officer"}
     names = {
         pk: (full_name, email)
         for pk, full_name, email in User.objects.filter(
-            pk__in={actor for actor, *_rest in counts if actor is not None}
+            pk__in={row[1] for row in counts if row[1] is not None} | set(staffed_officer)
         ).values_list("id", "full_name", "email")
     }
     labels = dict(StageCode.choices)
     rows = []
-    for actor_id, code, finished, days in counts:
+    for _kind, actor_id, code, _c, finished, _busy, days in (r for r in counts if r[0] == "stage"):
         full_name, email = names.get(actor_id, (None, None))
         rows.append((code, -int(finished), full_name is None, full_name or "", email or "", days))
     # As the database would order them: stage code, most finished first, then by name
     # (an officer without an account, the system, last).
     rows.sort()
-    return [
-        ThroughputRow(
-            officer=full_name or email or _("(system)"),
-            stage=code,
-            stage_label=str(labels.get(code, code)),
-            finished=-minus_finished,
-            days=int(days),
+    counters = {
+        c.pk: c
+        for c in Counter.objects.filter(pk__in=set(busy_counter) | set(staffed_counter))
+        .select_related("office")
+        .order_by("office__code", "number")
+    }
+
+    def use(label: str, staffed: int, busy: tuple[int, int] | None) -> CounterUse:
+        served, finished = busy or (0, 0)
+        return CounterUse(label, staffed, int(served), int(finished))
+
+    officers = [
+        use(
+            names[pk][0] or names[pk][1],
+            staffed_officer.get(pk, 0),
+            busy_officer.get(pk),
         )
-        for code, minus_finished, _no_name, full_name, email, days in rows
+        for pk in set(busy_officer) | set(staffed_officer)
+        if pk in names
     ]
+    officers.sort(key=lambda u: (u.label.casefold(), u.label))
+    return CounterFigures(
+        throughput=[
+            ThroughputRow(
+                officer=full_name or email or _("(system)"),
+                stage=code,
+                stage_label=str(labels.get(code, code)),
+                finished=-minus_finished,
+                days=int(days),
+            )
+            for code, minus_finished, _no_name, full_name, email, days in rows
+        ],
+        counters=[
+            use(
+                str(counter)
+                if len(offices) > 1
+                else _("Counter %(number)s") % {"number": counter.number},
+                staffed_counter.get(pk, 0),
+                busy_counter.get(pk),
+            )
+            for pk, counter in counters.items()
+        ],
+        officers=officers,
+    )
 
 
 # ---------------------------------------------------------------- pickups
@@ -1015,6 +1018,7 @@ class Dashboard:
     quota: list[QuotaDay]
     times: TimeFigures
     counters: list[ThroughputRow]
+    counter_use: CounterFigures
     complaints: list[ComplaintRow]
     pickups: PickupSummary
     outreach: VisitFigures
@@ -1044,6 +1048,7 @@ def dashboard(
 ) -> Dashboard:
     offices = list(offices)
     with _analytic():
+        counters = counter_figures(offices=offices, period=period)
         return Dashboard(
             offices=offices,
             office=office,
@@ -1051,7 +1056,8 @@ def dashboard(
             applications=application_figures(offices=offices, period=period),
             quota=quota_days(offices=offices, period=period),
             times=time_figures(offices=offices, period=period),
-            counters=throughput(offices=offices, period=period),
+            counters=counters.throughput,
+            counter_use=counters,
             complaints=complaint_figures(user=user, offices=offices, period=period),
             pickups=pickup_summary(offices=offices, period=period),
             outreach=visit_figures(offices=offices, start=period.start, end=period.end),

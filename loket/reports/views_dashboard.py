@@ -128,6 +128,20 @@ def _render(
         board = dashboard(user=user, offices=offices, period=period, office=office)
         context["board"] = board
         context["charts"] = _charts(board)
+        context["utilisation_tables"] = [
+            (
+                _("Utilisation per counter"),
+                board.counter_use.counters,
+                "utilisation-counters",
+                _("Counter"),
+            ),
+            (
+                _("Utilisation per officer"),
+                board.counter_use.officers,
+                "utilisation-officers",
+                _("Officer"),
+            ),
+        ]
     template = "reports/dashboard.html"
     if getattr(request, "htmx", False):
         template += "#figures"

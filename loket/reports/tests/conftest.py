@@ -12,6 +12,7 @@ from loket.offices.choices import StageCode
 from loket.offices.models import Counter, DailyQuota, Question, Stage
 from loket.reports.tests.test_dashboard import (  # noqa: F401  (shared with test_periodic)
     applications,
+    counters,
     officer,
     queue,
     stages,

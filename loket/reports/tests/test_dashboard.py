@@ -19,6 +19,7 @@ from loket.feedback.models import Complaint
 from loket.offices.choices import StageCode
 from loket.offices.models import ServiceSession, Stage, Target
 from loket.queueing.models import Lane, Ticket, TicketEvent
+from loket.queueing.timing import measure_tickets
 from loket.reports import selectors_dashboard as sd
 from loket.reports.selectors_dashboard import DashPeriod, period_parse
 
@@ -125,6 +126,8 @@ def queue(office_wib, stages, officer):
     TicketEvent.objects.create(
         ticket=other, kind="call", at=at(9, 0, dt.date(2025, 4, 1)), stage=doc, to_status="called"
     )
+    # Written by hand, not through the queue's services: measured as the migration does.
+    measure_tickets(TicketEvent, list(Ticket.objects.values_list("id", flat=True)))
 
 
 @pytest.fixture
@@ -233,6 +236,98 @@ def test_throughput_per_officer_and_stage(office_wib, queue):
         ("Petugas Satu", "document_check", 6, 1)
     ]
     assert rows[0].per_day == Decimal("6.0")
+
+
+def test_quantile_counted_is_quantile_of_the_repeated_values():
+    import random
+
+    rng = random.Random(9)
+    for _case in range(200):
+        counts = {rng.randrange(0, 50): rng.randrange(1, 4) for _ in range(rng.randrange(1, 9))}
+        values = sorted(float(v) for v, n in counts.items() for _ in range(n))
+        for q in (0.0, 0.1, 0.5, 0.9, 1.0):
+            assert sd.quantile_counted(counts, q) == pytest.approx(sd.quantile(values, q))
+    assert sd.quantile_counted({}, 0.5) is None
+
+
+@pytest.fixture
+def counters(office_wib, office_wita, queue, officer, make_staff):
+    """The queue fixture's six services (5 + 7 + 9 + 11 + 13 + 3 = 48 min) finished at
+    counter 1 by Petugas Satu, who was signed in there on 10 March 08:00–12:00 and from
+    28 February 22:00 to 1 March 02:00 (2 h of it in March): 6 h staffed, 13.3 % serving.
+    Petugas Dua sat at counter 2 from 31 March 23:00 and is still signed in (1 h in
+    March). Counter 3 was never staffed; Kupang's counter is another office's."""
+    from loket.offices.models import Counter
+    from loket.queueing.models import CounterSession
+
+    one, two, three = (
+        Counter.objects.create(office=office_wib, number=str(n), name=f"Loket {n}")
+        for n in (1, 2, 3)
+    )
+    TicketEvent.objects.filter(kind="finish").update(counter=one)
+    second = make_staff(Role.FRONT_DESK, office_wib)
+    second.full_name = "Petugas Dua"
+    second.save()
+    CounterSession.objects.create(
+        counter=one, officer=officer, started_at=at(8, 0), ended_at=at(12, 0)
+    )
+    CounterSession.objects.create(
+        counter=one,
+        officer=officer,
+        started_at=at(22, 0, dt.date(2025, 2, 28)),
+        ended_at=at(2, 0, dt.date(2025, 3, 1)),
+    )
+    CounterSession.objects.create(
+        counter=two, officer=second, started_at=at(23, 0, dt.date(2025, 3, 31))
+    )
+    CounterSession.objects.create(
+        counter=one,
+        officer=officer,
+        started_at=at(8, 0, dt.date(2025, 4, 1)),
+        ended_at=at(9, 0, dt.date(2025, 4, 1)),
+    )
+    kupang = Counter.objects.create(office=office_wita, number="1", name="Loket 1")
+    CounterSession.objects.create(
+        counter=kupang, officer=second, started_at=at(8, 0), ended_at=at(16, 0)
+    )
+    return one, two, three
+
+
+def test_counter_utilisation_per_counter_and_officer(office_wib, counters):
+    figures = sd.counter_figures(
+        offices=[office_wib], period=MARCH, now=at(10, 0, dt.date(2025, 4, 2))
+    )
+    assert [(u.staffed_seconds, u.busy_seconds, u.finished) for u in figures.counters] == [
+        (6 * 3600, 48 * 60, 6),
+        (3600, 0, 0),
+    ]
+    assert [u.label[-1] for u in figures.counters] == ["1", "2"]
+    one = figures.counters[0]
+    assert (one.staffed_hours, one.busy_hours, one.share) == (
+        Decimal("6.0"),
+        Decimal("0.8"),
+        Decimal("13.3"),
+    )
+    assert figures.counters[1].share == Decimal("0.0")
+    assert [(u.label, u.staffed_seconds, u.busy_seconds, u.share) for u in figures.officers] == [
+        ("Petugas Dua", 3600, 0, Decimal("0.0")),
+        ("Petugas Satu", 6 * 3600, 48 * 60, Decimal("13.3")),
+    ]
+    # Still signed in: counted until now when now is inside the period.
+    mid = sd.counter_figures(
+        offices=[office_wib], period=MARCH, now=at(23, 30, dt.date(2025, 3, 31))
+    )
+    assert mid.counters[1].staffed_seconds == 30 * 60
+    # Another month: nothing finished, one hour staffed on 1 April.
+    april = sd.counter_figures(
+        offices=[office_wib],
+        period=DashPeriod(dt.date(2025, 4, 1), dt.date(2025, 4, 30)),
+        now=at(10, 0, dt.date(2025, 4, 2)),
+    )
+    assert [(u.staffed_seconds, u.busy_seconds) for u in april.counters] == [
+        (3600, 0),
+        (34 * 3600, 0),  # 1 April 00:00 to 2 April 10:00
+    ]
 
 
 def test_applications_by_channel_quality_and_target(office_wib, applications):
@@ -420,7 +515,7 @@ def test_htmx_poll_returns_the_fragment(client, office_wib, make_staff):
 
 
 def test_dashboard_queries_are_bounded(
-    client, office_wib, make_staff, queue, applications, django_assert_max_num_queries
+    client, office_wib, make_staff, queue, applications, counters, django_assert_max_num_queries
 ):
     head = make_staff(Role.HEAD_OF_OFFICE, office_wib)
     client.force_login(head)
@@ -431,6 +526,8 @@ def test_dashboard_queries_are_bounded(
     html = response.content.decode()
     assert 'data-testid="chart-wait"' in html and '<title id="chart-wait-title">' in html
     assert 'data-testid="quota-empty"' in html
+    assert 'data-testid="utilisation-counters"' in html and "13,3%" in html
+    assert 'data-testid="utilisation-officers"' in html and "Petugas Dua" in html
 
 
 # ---------------------------------------------------------------- surveys

@@ -89,7 +89,7 @@ def test_previous_and_last_complete_periods():
 
 
 @pytest.fixture
-def march_report(april, office_wib, head, queue, applications):
+def march_report(april, office_wib, head, queue, applications, counters):
     Target.objects.create(office=office_wib, year=2025, month=3, passports=62)
     return periodic_report(user=head, offices=[office_wib], office=office_wib, period=MARCH)
 
@@ -122,6 +122,11 @@ def test_headline_and_summary_by_hand(march_report):
     assert changes["Issued against target"].better is None
     assert "no comparison" in changes["Issued against target"].sentence
     assert changes["Complaints overdue"].sentence == "Complaints overdue: unchanged at 0."
+    # Counter 1: 48 min serving in 6 h staffed; counter 2: 1 h staffed (to 31 March
+    # 24:00), nothing served: 48 min of 7 h. February: 2 h of counter 1's night session
+    # fell in it, nothing served.
+    assert (now.utilisation, then.utilisation) == (Decimal("11.4"), Decimal("0.0"))
+    assert changes["Counter utilisation"].better is None
 
 
 def test_service_standard_lines(march_report):
@@ -152,6 +157,8 @@ def test_pdf_carries_the_figures(march_report):
         b"Passports ready in the period and not collected yet: 0.",
         b"Members with a group ticket",
         b"Applications: School or university",
+        b"Utilisation: time serving against time staffed",
+        b"13.3%",
     ):
         assert text in pdf, text
 
@@ -176,6 +183,13 @@ def test_xlsx_carries_the_figures(march_report):
     assert outreach[("Visits held", None)] == 0
     assert outreach[("Applications by kind of partner", "school")] == 0
     assert len(outreach) == 6 + 5
+    use = list(wb["Utilisation"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[3], r[4], r[5]) for r in use] == [
+        ("Counter", 6.0, 0.8, 13.3, 6),
+        ("Counter", 1.0, 0.0, 0.0, 0),
+        ("Officer", 1.0, 0.0, 0.0, 0),
+        ("Officer", 6.0, 0.8, 13.3, 6),
+    ]
 
 
 def test_empty_period_is_no_data(april, office_wib, head):
