@@ -341,6 +341,7 @@ def generate(
             f"WHEN 2 THEN {wait} + 30 ELSE {wait} + 30 + {serve} END) * interval '1 second'",
             "kind": "(CASE WHEN v.n = 0 AND k = 0 THEN 'check_in' WHEN v.n = 0 THEN 'transfer' ELSE v.kind END)",
             "stage": "st.id",
+            "lane": "t.lane_id",
             "actor": "(CASE WHEN v.n = 3 THEN ofr.user_id END)",
             "counter": "(CASE WHEN v.n > 0 THEN c.id END)",
             "to_status": "v.to_status",

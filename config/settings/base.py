@@ -79,6 +79,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database("DATABASE_URL", str(VAR_DIR / "loket.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Database connections one dashboard or periodic report reads on at once (PostgreSQL
+# only; 1: one query after the other). Each request may hold this many connections.
+REPORTS_PARALLEL_QUERIES = env.int("LOKET_REPORTS_PARALLEL_QUERIES", 2)
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -236,6 +237,8 @@ class TicketEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=10, choices=EventKind.choices)
     stage = models.ForeignKey("offices.Stage", on_delete=models.PROTECT, related_name="+")
+    # The lane the ticket was in at that moment (a transfer may change it), as ``stage``.
+    lane = models.ForeignKey(Lane, on_delete=models.PROTECT, null=True, related_name="+")
     counter = models.ForeignKey(
         "offices.Counter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -257,13 +260,18 @@ class TicketEvent(models.Model):
             # finishes at an office's stages).
             models.Index(
                 fields=["stage", "kind", "at"],
-                include=["ticket", "seconds", "actor", "counter"],
+                include=["lane", "seconds", "actor", "counter"],
                 name="ticketevent_stage_kind_at",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.at:%H:%M:%S}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.lane_id is None and self.ticket_id is not None:
+            self.lane_id = self.ticket.lane_id
+        super().save(*args, **kwargs)
 
 
 class CounterSession(models.Model):

@@ -133,6 +133,7 @@ def _event(
         at=at,
         kind=kind,
         stage_id=ticket.stage_id,
+        lane_id=ticket.lane_id,
         counter=counter,
         actor=actor,
         from_status=from_status,

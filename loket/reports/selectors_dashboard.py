@@ -14,9 +14,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import queue
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,9 +26,21 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from loket.applications.choices import ApplicationStatus, CaseType, Channel
@@ -51,7 +65,7 @@ from loket.pickup.choices import Lane as DriveThruLane
 from loket.pickup.choices import Method as PickupMethod
 from loket.pickup.models import DriveThruSlot, Handover
 from loket.queueing.choices import EventKind, ServiceClass
-from loket.queueing.models import CounterSession, Lane, Ticket, TicketEvent
+from loket.queueing.models import CounterSession, TicketEvent
 
 DASHBOARD_ROLES = frozenset(
     {Role.KASUBSI, Role.KASI, Role.HEAD_OF_OFFICE, Role.INTEGRITY_OFFICER, *NATIONAL_ROLES}
@@ -162,6 +176,57 @@ def _local_range_q(
         high = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         q |= Q(**{f"{office_field}__in": ids, f"{field_name}__gte": low, f"{field_name}__lt": high})
     return q
+
+
+@dataclass(frozen=True)
+class _ZoneRange:
+    """The offices of one time zone: their stages and the period as instants."""
+
+    zone: str
+    stage_ids: list[int]
+    low: dt.datetime
+    high: dt.datetime
+
+    @property
+    def utc_offset_minutes(self) -> int:
+        offset = self.low.utcoffset()
+        assert offset is not None
+        return int(offset.total_seconds() // 60)
+
+
+def _zone_ranges(
+    offices: Sequence[Office],
+    period: DashPeriod,
+    stage_offices: Iterable[tuple[int, int]] | None = None,
+) -> list[_ZoneRange]:
+    """Per time zone of the offices, their stages and the period cut at local midnight:
+    queue events are found through their stage (the covering index starts with it) and
+    their time, without joining every ticket. ``stage_offices``: (stage id, office id)
+    when the caller has read the stages already."""
+    zones: dict[str, list[int]] = defaultdict(list)
+    for office in offices:
+        zones[office.timezone].append(office.pk)
+    if stage_offices is None:
+        stage_offices = Stage.objects.filter(office_id__in=[o.pk for o in offices]).values_list(
+            "id", "office_id"
+        )
+    stages: dict[int, list[int]] = defaultdict(list)
+    for pk, office_id in stage_offices:
+        stages[office_id].append(pk)
+    ranges = []
+    for zone, office_ids in sorted(zones.items()):
+        tz = ZoneInfo(zone)
+        ids = sorted(pk for office_id in office_ids for pk in stages[office_id])
+        if ids:
+            ranges.append(
+                _ZoneRange(
+                    zone,
+                    ids,
+                    dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
+                    dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+                )
+            )
+    return ranges
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -423,11 +488,13 @@ def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigure
     of waits within the stage's ``sop_wait_minutes`` (each office's own standard).
 
     Each wait and each service is measured once, in whole seconds, on the call or finish
-    event that ends it (``queueing.timing``). The database counts them per stage, lane
-    and second, so a year of a large office comes back as a few thousand rows of counts
-    (an index-only scan on PostgreSQL); the medians and 90th percentiles are taken from
-    those counts exactly as from the sorted values (``quantile_counted``). Three
-    queries."""
+    event that ends it (``queueing.timing``), and counted in the period when that event
+    happened (at the office's local midnight). The database counts them per stage code,
+    lane class (the lane the event was in), within the SOP or not, and second, so a
+    year of the nation comes back as some thousands of rows of counts (on PostgreSQL an
+    index-only scan of the covering (stage, kind, at) index, without reading tickets);
+    the medians and 90th percentiles are taken from those counts exactly as from the
+    sorted values (``quantile_counted``). One query, and one per time zone."""
     ids = [o.pk for o in offices]
     stages = {
         s.pk: s
@@ -435,32 +502,42 @@ def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigure
             "id", "office_id", "code", "sequence", "sop_wait_minutes"
         )
     }
-    lanes = dict(Lane.objects.filter(office_id__in=ids).values_list("id", "service_class"))
     waits: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     services: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     within: dict[tuple[str, str], int] = defaultdict(int)
-    measured = (
-        TicketEvent.objects.filter(
-            stage_id__in=list(stages),
+    ranges = _zone_ranges(offices, period, ((s.pk, s.office_id) for s in stages.values()))
+    # One query per time zone: each is a range of the covering index (an OR of the
+    # zones would read the whole table).
+    measured = [
+        row
+        for r in ranges
+        for row in TicketEvent.objects.filter(
+            stage_id__in=r.stage_ids,
             kind__in=[EventKind.CALL, EventKind.FINISH],
+            at__gte=r.low,
+            at__lt=r.high,
             seconds__isnull=False,
-            ticket__office_id__in=ids,
-            ticket__day__range=(period.start, period.end),
+            lane__isnull=False,
         )
-        .values_list("stage_id", "ticket__lane_id", "kind", "seconds")
+        .annotate(
+            within=Case(
+                When(seconds__lte=F("stage__sop_wait_minutes") * 60, then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values_list("stage__code", "lane__service_class", "kind", "within", "seconds")
         .annotate(n=Count("*"))
         .order_by()
-    )
-    for stage_id, lane_id, kind, seconds, n in measured:
-        stage, lane_class = stages[stage_id], lanes[lane_id]
+    ]
+    for code, lane_class, kind, is_within, seconds, n in measured:
         keys = (
-            (stage.code, lane_class),
+            (code, lane_class),
             ("", ServiceClass.PRIORITY if lane_class == ServiceClass.PRIORITY else "other"),
         )
         for key in keys:
             if kind == EventKind.CALL:
                 waits[key][seconds] += n
-                if seconds <= stage.sop_wait_minutes * 60:
+                if is_within:
                     within[key] += n
             else:
                 services[key][seconds] += n
@@ -621,28 +698,43 @@ def counter_figures(
     unique), so grouping by the user's id gives the groups of (name, e-mail).
 
     Time staffed is each counter session cut to the period at the office's midnight; a
-    session still open counts until ``now``. Time serving is counted on the day of the
-    ticket, as the stages finished are."""
+    session still open counts until ``now``. Finishes are counted on the office's local
+    day they happened, found through the offices' stages and their time (no ticket is
+    read)."""
     ids = [o.pk for o in offices]
-    stage_codes = dict(Stage.objects.filter(office_id__in=ids).values_list("id", "code"))
-    if not stage_codes:
+    stage_rows = list(Stage.objects.filter(office_id__in=ids).values_list("id", "office_id"))
+    if not stage_rows:
         return CounterFigures([], [], [])
-    event, ticket, stage = TicketEvent._meta.db_table, Ticket._meta.db_table, Stage._meta.db_table
-    marks = ", ".join(["%s"] * len(stage_codes))
-    sql = f"""
-        WITH per_day AS (
-            SELECT e.actor_id, e.stage_id, e.counter_id, t.day,
-                   COUNT(*) AS n, SUM(e.seconds) AS busy
-            FROM {event} e
-            JOIN {ticket} t ON t.id = e.ticket_id
-            WHERE e.kind = %s AND e.stage_id IN ({marks})
-              AND t.office_id IN ({", ".join(["%s"] * len(ids))})
-              AND t.day BETWEEN %s AND %s
-            GROUP BY e.actor_id, e.stage_id, e.counter_id, t.day
+    ranges = _zone_ranges(offices, period, stage_rows)
+    event, stage = TicketEvent._meta.db_table, Stage._meta.db_table
+    parts, params = [], []
+    for r in ranges:
+        # The office's local day of each finish, as a number (only told apart, never
+        # shown): the instant moved by the zone's offset, which is fixed in Indonesia
+        # (no daylight saving). Cheaper than converting each instant in its zone.
+        if connection.vendor == "postgresql":
+            day = "floor((date_part('epoch', e.at) + %s) / 86400)"
+            day_param: object = r.utc_offset_minutes * 60
+        else:
+            day, day_param = "date(e.at, %s)", f"{r.utc_offset_minutes:+d} minutes"
+        parts.append(
+            f"""SELECT e.actor_id, e.stage_id, e.counter_id, {day} AS day,
+                       COUNT(*) AS n, SUM(e.seconds) AS busy
+                FROM {event} e
+                WHERE e.kind = %s AND e.stage_id IN ({", ".join(["%s"] * len(r.stage_ids))})
+                  AND e.at >= %s AND e.at < %s
+                GROUP BY e.actor_id, e.stage_id, e.counter_id, {day}"""  # noqa: S608
         )
-        SELECT 'stage', per_day.actor_id, s.code, NULL, SUM(n), NULL, COUNT(DISTINCT day)
-        FROM per_day JOIN {stage} s ON s.id = per_day.stage_id
-        GROUP BY per_day.actor_id, s.code
+        params += [day_param, EventKind.FINISH.value, *r.stage_ids, r.low, r.high, day_param]
+    sql = f"""
+        WITH per_day AS ({" UNION ALL ".join(parts)})
+        SELECT 'stage', actor_id, code, NULL, SUM(n), NULL, COUNT(*)
+        FROM (
+            SELECT per_day.actor_id, s.code, per_day.day, SUM(per_day.n) AS n
+            FROM per_day JOIN {stage} s ON s.id = per_day.stage_id
+            GROUP BY per_day.actor_id, s.code, per_day.day
+        ) days
+        GROUP BY actor_id, code
         UNION ALL
         SELECT 'counter', NULL, NULL, counter_id, SUM(n), SUM(busy), NULL
         FROM per_day WHERE counter_id IS NOT NULL GROUP BY counter_id
@@ -651,24 +743,36 @@ def counter_figures(
         FROM per_day WHERE actor_id IS NOT NULL GROUP BY actor_id
     """  # noqa: S608  (table names from the models' own Meta; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [EventKind.FINISH.value, *stage_codes, *ids, period.start, period.end])
+        cursor.execute(sql, params)
         counts = cursor.fetchall()
     staffed_counter: dict[int, int] = defaultdict(int)
     staffed_officer: dict[int, int] = defaultdict(int)
     moment = now or timezone.now()
-    for office in offices:
-        low = dt.datetime.combine(period.start, dt.time.min, tzinfo=office.tz)
-        high = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=office.tz)
-        sessions = CounterSession.objects.filter(
-            Q(ended_at__isnull=True) | Q(ended_at__gt=low),
-            counter__office_id=office.pk,
-            started_at__lt=high,
-        ).values_list("counter_id", "officer_id", "started_at", "ended_at")
-        for counter_id, officer_id, started, ended in sessions:
-            seconds = int((min(ended or moment, high) - max(started, low)).total_seconds())
-            if seconds > 0:
-                staffed_counter[counter_id] += seconds
-                staffed_officer[officer_id] += seconds
+    for r in ranges:
+        end = min(moment, r.high)
+        if end <= r.low:
+            continue
+        # Each session cut to [low, end): the database sums, per counter and officer.
+        staffed = Sum(
+            ExpressionWrapper(
+                Least(Coalesce("ended_at", Value(end)), Value(end))
+                - Greatest("started_at", Value(r.low)),
+                output_field=DurationField(),
+            )
+        )
+        for counter_id, officer_id, total in (
+            CounterSession.objects.filter(
+                Q(ended_at__isnull=True) | Q(ended_at__gt=r.low),
+                counter__office_id__in=[o.pk for o in offices if o.timezone == r.zone],
+                started_at__lt=end,
+            )
+            .values_list("counter_id", "officer_id")
+            .annotate(staffed=staffed)
+            .order_by()
+        ):
+            seconds = int(total.total_seconds()) if total else 0
+            staffed_counter[counter_id] += seconds
+            staffed_officer[officer_id] += seconds
     busy_counter = {row[3]: (row[5] or 0, row[4]) for row in counts if row[0] == "counter"}
     busy_officer = {row[1]: (row[5] or 0, row[4]) for row in counts if row[0] == "officer"}
     names = {
@@ -764,8 +868,10 @@ def pickup_summary(*, offices: Sequence[Office], period: DashPeriod) -> PickupSu
     methods: dict[str, int] = defaultdict(int)
     served: dict[str, int] = defaultdict(int)
     for row in (
+        # The choice's office is the application's (a passport is collected where it
+        # was made): one join fewer than through the application.
         Handover.objects.filter(
-            _local_range_q("at", offices, period, office_field="application__office_id")
+            _local_range_q("at", offices, period, office_field="choice__office_id")
         )
         .values("choice__method", "choice__vehicle")
         .annotate(n=Count("id"))
@@ -1047,23 +1153,83 @@ def dashboard(
     office: Office | None = None,
 ) -> Dashboard:
     offices = list(offices)
-    with _analytic():
-        counters = counter_figures(offices=offices, period=period)
-        return Dashboard(
-            offices=offices,
-            office=office,
-            period=period,
-            applications=application_figures(offices=offices, period=period),
-            quota=quota_days(offices=offices, period=period),
-            times=time_figures(offices=offices, period=period),
-            counters=counters.throughput,
-            counter_use=counters,
-            complaints=complaint_figures(user=user, offices=offices, period=period),
-            pickups=pickup_summary(offices=offices, period=period),
-            outreach=visit_figures(offices=offices, start=period.start, end=period.end),
-            surveys=survey_trend(office=office, period=period) if office is not None else [],
-            surveys_by_office=survey_by_office(offices=offices, period=period)
-            if office is None
-            else [],
-            generated_at=timezone.now(),
-        )
+    tasks: dict[str, Callable[[], Any]] = {
+        # Longest first: two connections finish together when the long ones start early.
+        "times": lambda: time_figures(offices=offices, period=period),
+        "applications": lambda: application_figures(offices=offices, period=period),
+        "counters": lambda: counter_figures(offices=offices, period=period),
+        "pickups": lambda: pickup_summary(offices=offices, period=period),
+        "quota": lambda: quota_days(offices=offices, period=period),
+        "surveys": lambda: survey_trend(office=office, period=period) if office is not None else [],
+        "surveys_by_office": lambda: (
+            survey_by_office(offices=offices, period=period) if office is None else []
+        ),
+        "complaints": lambda: complaint_figures(user=user, offices=offices, period=period),
+        "outreach": lambda: visit_figures(offices=offices, start=period.start, end=period.end),
+    }
+    done = run_selectors(tasks)
+    counters: CounterFigures = done.pop("counters")
+    return Dashboard(
+        offices=offices,
+        office=office,
+        period=period,
+        counters=counters.throughput,
+        counter_use=counters,
+        generated_at=timezone.now(),
+        **done,
+    )
+
+
+def run_selectors(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run read-only selectors and return their results by name.
+
+    On PostgreSQL they run on ``REPORTS_PARALLEL_QUERIES`` connections at once (one
+    thread each, so a 2-core database works on two groupings together), all reading
+    one snapshot: this thread exports it (``pg_export_snapshot``) and every worker's
+    repeatable-read transaction imports it, so the figures agree with each other as
+    if read in one transaction. Each worker keeps this request's language and time
+    zone and closes its connection when done.
+
+    One after the other in this thread's transaction instead on SQLite, when set to 1,
+    or inside an open transaction (its uncommitted rows, a test's for instance, are not
+    in any snapshot another connection can import)."""
+    workers = min(int(getattr(settings, "REPORTS_PARALLEL_QUERIES", 1)), len(tasks))
+    if connection.vendor != "postgresql" or workers < 2 or connection.in_atomic_block:
+        with _analytic():
+            return {name: task() for name, task in tasks.items()}
+    language = translation.get_language()
+    zone = timezone.get_current_timezone()
+    pending: queue.SimpleQueue[tuple[str, Callable[[], Any]]] = queue.SimpleQueue()
+    for item in tasks.items():
+        pending.put(item)
+
+    def work(snapshot: str) -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        try:
+            with (
+                translation.override(language),
+                timezone.override(zone),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
+                cursor.execute("SET LOCAL jit = off")
+                while True:
+                    try:
+                        name, task = pending.get_nowait()
+                    except queue.Empty:
+                        break
+                    results[name] = task()
+        finally:
+            connection.close()
+        return results
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        # The exported snapshot lives as long as this transaction: wait for every worker.
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dashboard") as pool:
+            parts = list(pool.map(work, [snapshot] * workers))
+    return {name: value for part in parts for name, value in part.items()}

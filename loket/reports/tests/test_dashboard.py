@@ -710,3 +710,50 @@ def test_dashboard_page_shows_pickups(client, office_wib, make_staff):
     ).content.decode()
     assert 'data-testid="pickups"' in html and 'data-testid="drive-thru"' in html
     assert 'data-testid="uncollected"' in html
+
+
+# ---------------------------------------------------------------- parallel reads
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_selectors_share_one_snapshot_and_give_the_same_figures(
+    office_wib, queue, applications, counters, settings
+):
+    """On PostgreSQL the dashboard reads on two connections at once, both in the snapshot
+    the request exported; the figures are the ones read one after the other."""
+    from django.db import connection
+    from django.utils import translation
+
+    from loket.core.tests.concurrency import require_postgres
+
+    require_postgres()
+
+    def probe() -> tuple[int, str, str]:
+        with connection.cursor() as cursor:
+            # Long enough that the second worker has connected and taken a task too.
+            cursor.execute("SELECT pg_sleep(0.3)")
+            cursor.execute("SELECT pg_backend_pid(), pg_current_snapshot()::text")
+            pid, snapshot = cursor.fetchone()
+        return pid, snapshot, translation.get_language()
+
+    settings.REPORTS_PARALLEL_QUERIES = 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own = cursor.fetchone()[0]
+    with translation.override("en"):
+        seen = sd.run_selectors({"a": probe, "b": probe, "c": probe, "d": probe})
+    pids = {pid for pid, _snap, _lang in seen.values()}
+    assert own not in pids and len(pids) == 2
+    assert len({snap for _pid, snap, _lang in seen.values()}) == 1
+    assert {lang for _pid, _snap, lang in seen.values()} == {"en"}
+    # Every worker closed its connection.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [sorted(pids)])
+        assert cursor.fetchone()[0] == 0
+
+    parallel = sd.dashboard(user=None, offices=[office_wib], period=MARCH, office=office_wib)
+    settings.REPORTS_PARALLEL_QUERIES = 1
+    serial = sd.dashboard(user=None, offices=[office_wib], period=MARCH, office=office_wib)
+    for name in ("applications", "quota", "times", "counter_use", "complaints", "pickups"):
+        assert getattr(parallel, name) == getattr(serial, name), name
+    assert parallel.times.rows and parallel.counter_use.counters
