@@ -13,7 +13,9 @@ periodic report (PDF and XLSX) of the office and of the nation.
 The baseline, measured in the same run, is one plain SQL ``COUNT(*) … GROUP BY kind`` over
 the office's queue events of that year: the ratios hold on a noisy machine. Each figure is
 given as wall time (``*_s``) and as CPU time of this process plus the database's processes
-(``*_cpu_s``), which is what the request costs on a machine of its own.
+(``*_cpu_s``), which is what the request costs on a machine of its own. The dashboards
+are timed a second time with their selectors read one after the other on one
+connection (``*_serial``) instead of on ``REPORTS_PARALLEL_QUERIES`` connections.
 
     uv run --frozen python bench/bench_reports.py [--scale 1.0 --small 0.1 --repeat 3]
 
@@ -587,6 +589,21 @@ def measure(data: dict[str, Any], *, year: int, repeat: int) -> dict[str, float]
             get(national, reverse("reports:report_national_file", args=["xlsx"]), report)
         ),
     }
+    # The same dashboards read one selector after the other on one connection: what
+    # the parallel reads (REPORTS_PARALLEL_QUERIES, default 2) save on this machine.
+    from django.conf import settings
+
+    parallel = settings.REPORTS_PARALLEL_QUERIES
+    settings.REPORTS_PARALLEL_QUERIES = 1
+    try:
+        runs["office_dashboard_serial"] = timed_(
+            get(head, reverse("reports:dashboard", args=[office.code]), period)
+        )
+        runs["national_dashboard_serial"] = timed_(
+            get(national, reverse("reports:dashboard_national"), period)
+        )
+    finally:
+        settings.REPORTS_PARALLEL_QUERIES = parallel
     for name in ("office_report", "national_report"):
         pdf, xlsx = runs[f"{name}_pdf"], runs[f"{name}_xlsx"]
         runs[name] = (pdf[0] + xlsx[0], pdf[1] + xlsx[1])
