@@ -65,6 +65,10 @@ def test_dashboard(page, morning):
     times = page.get_by_test_id("times")
     assert times.locator('tr[data-stage="document_check"][data-class="priority"]').count() == 1
     assert page.get_by_test_id("throughput").locator("tbody tr").count() == 1
+    # The officer is still signed in at the counter: staffed until now, two services.
+    counter_use = page.get_by_test_id("utilisation-counters").locator("tbody tr")
+    assert counter_use.count() == 1 and counter_use.locator("td").last.inner_text() == "2"
+    assert page.get_by_test_id("utilisation-officers").locator("tbody tr").count() == 1
     assert page.get_by_test_id("chart-wait").count() == 1
     assert axe_violations(page) == []
 
