@@ -184,6 +184,7 @@ class Headline:
     submitted: int
     issued: int
     target_share: Decimal | None
+    by_due_date: Decimal | None
     warning_share: Decimal | None
     sop_share: Decimal | None
     wait_median: Decimal | None
@@ -220,6 +221,10 @@ def headline(board: Dashboard) -> Headline:
         submitted=apps.submitted,
         issued=apps.issued,
         target_share=apps.target_share,
+        by_due_date=percent(
+            sum(c.by_due_date for c in apps.completion),
+            sum(c.with_due_date for c in apps.completion),
+        ),
         warning_share=percent(warned, apps.submitted),
         sop_share=percent(within, waits),
         wait_median=Decimal(str(round(others.wait_median, 1)))
@@ -292,6 +297,7 @@ def changes_between(now: Headline, then: Headline, *, office: Office | None) -> 
         _change(_("Applications submitted"), now.submitted, then.submitted, "", None),
         _change(_("Passports issued"), now.issued, then.issued, "", True),
         _change(_("Issued against target"), now.target_share, then.target_share, "%", True),
+        _change(_("Ready by the due date"), now.by_due_date, then.by_due_date, "%", True),
         _change(_("Applications with warnings"), now.warning_share, then.warning_share, "%", False),
         _change(_("Waits within the SOP"), now.sop_share, then.sop_share, "%", True),
         _change(
@@ -387,10 +393,14 @@ def standard_lines(
         },
         2: _("%(n)s applications submitted; %(share)s of waits within the stage standard.")
         % {"n": h.submitted, "share": _or_none(h.sop_share, "%(v)s%%")},
-        3: _("Median wait in regular lanes %(median)s; waits within the SOP %(share)s.")
+        3: _(
+            "Median wait in regular lanes %(median)s; waits within the SOP %(share)s; "
+            "passports ready by the due date %(due)s."
+        )
         % {
             "median": _or_none(h.wait_median, "%(v)s min"),
             "share": _or_none(h.sop_share, "%(v)s%%"),
+            "due": _or_none(h.by_due_date, "%(v)s%%"),
         },
         4: not_measured,
         5: _("%(n)s passports issued; %(share)s of the target.")

@@ -53,6 +53,7 @@ def headline_rows(report: PeriodicReport) -> list[tuple[str, str, object, object
         (_("Applications submitted"), "", "submitted"),
         (_("Passports issued"), "", "issued"),
         (_("Issued against target"), "%", "target_share"),
+        (_("Ready by the due date"), "%", "by_due_date"),
         (_("Applications with warnings"), "%", "warning_share"),
         (_("Waits within the SOP"), "%", "sop_share"),
         (_("Median wait (regular lanes)"), " " + _("min"), "wait_median"),
@@ -191,6 +192,13 @@ def report_pdf(report: PeriodicReport) -> bytes:
         [[_("By case"), _("Applications"), "%"], *_counts(apps.by_case_type)],
         [width - 60 * mm, 30 * mm, 30 * mm],
     )
+    story.append(para(_("Ready by the due date"), h2))
+    rows = [[_("Service standard"), _("Issued"), _("With a due date"), _("Ready by it"), "%"]]
+    rows += [
+        [c.label, str(c.issued), str(c.with_due_date), str(c.by_due_date), _show(c.share, "%")]
+        for c in apps.completion
+    ]
+    table(rows, [width - 100 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=1)
     story.append(para(_("Data quality by channel"), h2))
     rows = [[_("Channel"), _("Applications"), _("With warnings"), "%"]]
     rows += [
@@ -381,6 +389,12 @@ def report_xlsx(report: PeriodicReport) -> bytes:
     ):
         rows += [[group, r.key, r.label, r.count, r.share] for r in counts]
     _sheet(wb, _("Applications"), [_("By"), _("Key"), _("Label"), _("Applications"), "%"], rows)
+    _sheet(
+        wb,
+        _("Ready by the due date"),
+        [_("Service standard"), _("Issued"), _("With a due date"), _("Ready by it"), "%"],
+        [[c.label, c.issued, c.with_due_date, c.by_due_date, c.share] for c in apps.completion],
+    )
     _sheet(
         wb,
         _("Data quality"),

@@ -351,6 +351,73 @@ def test_applications_by_channel_quality_and_target(office_wib, applications):
     assert figures.target_share == Decimal("3.2")
 
 
+def test_ready_by_the_due_date_across_the_lebaran_holidays(office_wib, office_wita):
+    """Regular service is 3 working days. Paid on Thursday 27 March 2025, the due date
+    skips cuti bersama (28 March, 2–4 and 7 April), Nyepi (29 March, a Saturday), Idul
+    Fitri (31 March, 1 April) and two weekends: 10 April, not 30 March. Ready on 9 April
+    (R1) and on 10 April (R3, ready again on the 14th after a failed QC: its first ready
+    counts) are on time; R2, paid Monday 14 April (due Thursday 17), ready on the 21st is
+    late; N1 has no due date. Priority (2 days) paid Tuesday 15 April is due on the 17th
+    and ready at 23:30 WIB that day (16:30 UTC): on time. Kupang's ready passport is
+    another office's. April: regular 4 issued, 3 with a due date, 2 by it (66.7 %);
+    priority 1 of 1."""
+    from loket.applications.sop import due_date_for
+
+    def app(office, service_class, paid, readies):
+        application = ApplicationFactory(
+            office=office, service_class=service_class, submitted_at=at(9, 0, dt.date(2025, 3, 3))
+        )
+        if paid is not None:
+            application.due_date = due_date_for(application=application, start=paid)
+            application.save(update_fields=["due_date"])
+        for moment in readies:
+            ApplicationEvent.objects.create(
+                application=application, from_status="qc", to_status="ready", at=moment
+            )
+        return application
+
+    r1 = app(
+        office_wib, "regular", at(10, 0, dt.date(2025, 3, 27)), [at(16, 0, dt.date(2025, 4, 9))]
+    )
+    assert r1.due_date == dt.date(2025, 4, 10)
+    app(
+        office_wib,
+        "regular",
+        at(10, 0, dt.date(2025, 3, 27)),
+        [at(15, 0, dt.date(2025, 4, 10)), at(9, 0, dt.date(2025, 4, 14))],
+    )
+    r2 = app(
+        office_wib, "regular", at(10, 0, dt.date(2025, 4, 14)), [at(10, 0, dt.date(2025, 4, 21))]
+    )
+    assert r2.due_date == dt.date(2025, 4, 17)
+    app(office_wib, "regular", None, [at(10, 0, dt.date(2025, 4, 22))])
+    p1 = app(
+        office_wib, "priority", at(10, 0, dt.date(2025, 4, 15)), [at(23, 30, dt.date(2025, 4, 17))]
+    )
+    assert p1.due_date == dt.date(2025, 4, 17)
+    app(office_wita, "regular", at(10, 0, dt.date(2025, 4, 14)), [at(10, 0, dt.date(2025, 4, 15))])
+
+    april = DashPeriod(dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+    rows = {r.kind: r for r in sd.completion_by_due_date(offices=[office_wib], period=april)}
+    regular, priority = rows["regular"], rows["priority"]
+    assert (regular.issued, regular.with_due_date, regular.by_due_date) == (4, 3, 2)
+    assert regular.share == Decimal("66.7")
+    assert (priority.issued, priority.with_due_date, priority.by_due_date, priority.share) == (
+        1,
+        1,
+        1,
+        Decimal("100.0"),
+    )
+    assert rows["percepatan"].issued == 0 and rows["percepatan"].share is None
+    assert sd.application_figures(offices=[office_wib], period=april).issued == 5
+    # Both offices: Kupang's passport was ready two days before its due date.
+    both = {
+        r.kind: r
+        for r in sd.completion_by_due_date(offices=[office_wib, office_wita], period=april)
+    }
+    assert (both["regular"].issued, both["regular"].by_due_date) == (5, 3)
+
+
 def test_empty_period_says_no_data(office_wib):
     figures = sd.application_figures(offices=[office_wib], period=MARCH)
     assert figures.submitted == 0
@@ -528,6 +595,7 @@ def test_dashboard_queries_are_bounded(
     assert 'data-testid="quota-empty"' in html
     assert 'data-testid="utilisation-counters"' in html and "13,3%" in html
     assert 'data-testid="utilisation-officers"' in html and "Petugas Dua" in html
+    assert 'data-testid="completion"' in html and 'data-kind="priority"' in html
 
 
 # ---------------------------------------------------------------- surveys

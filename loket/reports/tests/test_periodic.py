@@ -158,6 +158,7 @@ def test_pdf_carries_the_figures(march_report):
         b"Members with a group ticket",
         b"Applications: School or university",
         b"Utilisation: time serving against time staffed",
+        b"Ready by the due date",
         b"13.3%",
     ):
         assert text in pdf, text
@@ -183,6 +184,8 @@ def test_xlsx_carries_the_figures(march_report):
     assert outreach[("Visits held", None)] == 0
     assert outreach[("Applications by kind of partner", "school")] == 0
     assert len(outreach) == 6 + 5
+    completion = list(wb["Ready by the due date"].iter_rows(min_row=2, values_only=True))
+    assert len(completion) == 4 and sum(r[1] for r in completion) == 2
     use = list(wb["Utilisation"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3], r[4], r[5]) for r in use] == [
         ("Counter", 6.0, 0.8, 13.3, 6),
