@@ -436,18 +436,18 @@ def completion_by_due_date(*, offices: Sequence[Office], period: DashPeriod) -> 
             offset = int((low.utcoffset() or dt.timedelta()).total_seconds() // 60)
             due_end, due_param = "datetime(a.due_date, '+1 day', %s)", f"{-offset:+d} minutes"
         sql = f"""
-            SELECT a.case_type, a.service_class, a.percepatan, COUNT(*),
-                   COUNT(a.due_date),
-                   SUM(CASE WHEN r.first_ready < {due_end} THEN 1 ELSE 0 END)
+            SELECT case_type, service_class, percepatan, COUNT(*), COUNT(due_date),
+                   SUM(CASE WHEN first_ready < {due_end} THEN 1 ELSE 0 END)
             FROM (
-                SELECT e.application_id, MIN(e.at) AS first_ready
+                SELECT a.case_type, a.service_class, a.percepatan, a.due_date,
+                       MIN(e.at) AS first_ready
                 FROM {event} e
+                JOIN {application} a ON a.id = e.application_id
                 WHERE e.to_status = %s AND e.at >= %s AND e.at < %s
-                GROUP BY e.application_id
-            ) r
-            JOIN {application} a ON a.id = r.application_id
-            WHERE a.office_id IN ({", ".join(["%s"] * len(ids))})
-            GROUP BY a.case_type, a.service_class, a.percepatan
+                  AND a.office_id IN ({", ".join(["%s"] * len(ids))})
+                GROUP BY a.id, a.case_type, a.service_class, a.percepatan, a.due_date
+            ) a
+            GROUP BY case_type, service_class, percepatan
         """  # noqa: S608  (table names from the models' own Meta; values are parameters)
         with connection.cursor() as cursor:
             cursor.execute(sql, [due_param, ApplicationStatus.READY.value, low, high, *ids])
