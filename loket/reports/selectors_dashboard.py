@@ -776,14 +776,15 @@ def counter_figures(
         return CounterFigures([], [], [])
     ranges = _zone_ranges(offices, period, stage_rows)
     event, stage = TicketEvent._meta.db_table, Stage._meta.db_table
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for r in ranges:
         # The office's local day of each finish, as a number (only told apart, never
         # shown): the instant moved by the zone's offset, which is fixed in Indonesia
         # (no daylight saving). Cheaper than converting each instant in its zone.
         if connection.vendor == "postgresql":
             day = "floor((date_part('epoch', e.at) + %s) / 86400)"
-            day_param: object = r.utc_offset_minutes * 60
+            day_param: Any = r.utc_offset_minutes * 60
         else:
             day, day_param = "date(e.at, %s)", f"{r.utc_offset_minutes:+d} minutes"
         parts.append(
