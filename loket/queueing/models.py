@@ -249,7 +249,8 @@ class TicketEvent(models.Model):
     to_status = models.CharField(max_length=10)
     note = models.CharField(max_length=200, blank=True)
     # Measured as the event is written (queueing/timing.py): on the first call at a stage,
-    # the seconds waited since entering it; on the first finish, the seconds of service.
+    # the seconds waited since entering it; on the first finish, the seconds served there
+    # (start to the next event, parked time left out).
     seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

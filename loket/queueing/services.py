@@ -53,7 +53,7 @@ from loket.queueing.models import (
 )
 from loket.queueing.policy import PolicyState, Waiting, Weighted, get_policy
 from loket.queueing.selectors import ticket_position
-from loket.queueing.timing import MEASURED_FROM, event_seconds
+from loket.queueing.timing import MEASURED_KINDS, event_seconds
 
 # The stages a visitor waits for in the hall; adjudication, printing and QC happen in
 # the back office (the workflow), pickup has its own lane.
@@ -120,11 +120,10 @@ def _event(
 ) -> None:
     at = timezone.now()
     seconds = None
-    if kind in MEASURED_FROM:
-        # A call or a finish ends a wait or a service: measured now, once (timing.py).
-        earlier = TicketEvent.objects.filter(ticket=ticket, stage_id=ticket.stage_id).order_by(
-            "at", "id"
-        )
+    if kind in MEASURED_KINDS:
+        # A call or a finish ends a wait or a service: measured now, once (timing.py), from
+        # the ticket's events so far (a dozen or so).
+        earlier = TicketEvent.objects.filter(ticket=ticket).order_by("at", "id")
         seconds = event_seconds(
             [*earlier.values_list("kind", "stage_id", "at"), (kind, ticket.stage_id, at)]
         )[-1]

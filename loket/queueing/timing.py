@@ -6,11 +6,13 @@ migration that measured the events written before: per ticket and stage,
 
 - the first ``call`` there carries the seconds since the ticket first entered that stage
   (its check-in at the first stage, the transfer into a later one);
-- the first ``finish`` there carries the seconds since the first ``start`` there.
+- the first ``finish`` there carries the seconds the ticket was being served there: from
+  each ``start`` to the event that followed it (the finish, or a park while the applicant
+  fetches a document). Time parked and waiting again is not service.
 
 Later calls (a recall, a call after a skip or a return) and any event without the step
-it is measured from carry nothing. Seconds are whole seconds elapsed (truncated), so a
-year's waits can be counted per second in the database instead of sorted one by one.
+it is measured from carry nothing. Seconds are whole seconds (truncated), so a year's
+waits can be counted per second in the database instead of sorted one by one.
 
 No Django imports, so the migration can use it as it is (with its historical model).
 """
@@ -18,28 +20,40 @@ No Django imports, so the migration can use it as it is (with its historical mod
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Any
 
 ENTRY_KINDS = frozenset({"check_in", "transfer"})
-MEASURED_FROM = {"call": ENTRY_KINDS, "finish": frozenset({"start"})}
+MEASURED_KINDS = frozenset({"call", "finish"})
 
 
 def event_seconds(events: Iterable[tuple[str, int, dt.datetime]]) -> list[int | None]:
     """Seconds for each of one ticket's events, given as (kind, stage id, at) in the order
-    they happened."""
+    they happened (all of them: a service ends with whatever event follows its start)."""
     first: dict[tuple[int, str], dt.datetime] = {}
     measured: set[tuple[int, str]] = set()
+    served: dict[int, float] = defaultdict(float)
+    serving: tuple[int, dt.datetime] | None = None
     result: list[int | None] = []
     for kind, stage_id, at in events:
+        if serving is not None:
+            # Every event is a move out of the status before it: this one ends a service.
+            served_stage, since = serving
+            served[served_stage] += max(0.0, (at - since).total_seconds())
+            serving = None
         seconds = None
-        sources = MEASURED_FROM.get(kind)
-        if sources is not None and (stage_id, kind) not in measured:
+        if kind in MEASURED_KINDS and (stage_id, kind) not in measured:
             measured.add((stage_id, kind))
-            starts = [first[(stage_id, k)] for k in sources if (stage_id, k) in first]
-            if starts and at >= min(starts):
-                seconds = int((at - min(starts)).total_seconds())
+            if kind == "call":
+                entries = [first[(stage_id, k)] for k in ENTRY_KINDS if (stage_id, k) in first]
+                if entries and at >= min(entries):
+                    seconds = int((at - min(entries)).total_seconds())
+            elif (stage_id, "start") in first:
+                seconds = int(served[stage_id])
+        if kind == "start":
+            serving = (stage_id, at)
         first.setdefault((stage_id, kind), at)
         result.append(seconds)
     return result

@@ -2,8 +2,8 @@
 
 Every figure is computed from the records other apps keep (ticket events, bookings and
 slots, application events, complaints, survey responses) and aggregated in the database;
-only the percentiles are taken in Python, over one row per ticket and stage. A ratio with
-an empty denominator is ``None`` ("no data"), never 0.
+only the percentiles are taken in Python, from per-second counts of the waits and
+services. A ratio with an empty denominator is ``None`` ("no data"), never 0.
 
 Periods are local dates, inclusive. Each office's figures are cut at its own midnight
 (``Office.tz``), so a national period covers the same calendar days in WIB, WITA and WIT.
@@ -31,15 +31,12 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     Q,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -228,6 +225,13 @@ def _zone_ranges(
                 )
             )
     return ranges
+
+
+def _instants(*moments: dt.datetime) -> list[Any]:
+    """Aware datetimes as the database compares them in raw SQL: as they are for
+    PostgreSQL; for SQLite the UTC text it stores (a raw cursor would pass the local time
+    with its offset, which sorts as text hours away from the stored UTC)."""
+    return [connection.ops.adapt_datetimefield_value(m) for m in moments]
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -450,7 +454,9 @@ def completion_by_due_date(*, offices: Sequence[Office], period: DashPeriod) -> 
             GROUP BY case_type, service_class, percepatan
         """  # noqa: S608  (table names from the models' own Meta; values are parameters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [due_param, ApplicationStatus.READY.value, low, high, *ids])
+            cursor.execute(
+                sql, [due_param, ApplicationStatus.READY.value, *_instants(low, high), *ids]
+            )
             for case_type, service_class, percepatan, issued, with_due, on_time in cursor:
                 kind = standard_kind(
                     Application(
@@ -552,8 +558,9 @@ class TimeFigures:
 
 
 def time_figures(*, offices: Sequence[Office], period: DashPeriod) -> TimeFigures:
-    """Waiting time (entering a stage -> first call there) and service time (first start
-    -> first finish) per stage and lane class, in minutes, with SOP compliance: the share
+    """Waiting time (entering a stage -> first call there) and service time (the time
+    served there until the first finish, parked time left out) per stage and lane
+    class, in minutes, with SOP compliance: the share
     of waits within the stage's ``sop_wait_minutes`` (each office's own standard).
 
     Each wait and each service is measured once, in whole seconds, on the call or finish
@@ -717,7 +724,9 @@ class ThroughputRow:
 @dataclass(frozen=True)
 class CounterUse:
     """Time staffed (officers signed in at the counter) and time serving there (the
-    seconds of every service finished: first start -> finish), in the period."""
+    seconds served in every service finished there: from each start to the event after
+    it, parked time left out), in the period. A service is counted at the counter that
+    finished it."""
 
     label: str
     staffed_seconds: int
@@ -758,7 +767,7 @@ def counter_figures(
 ) -> CounterFigures:
     """Stages finished per officer and stage (``finish`` events) and on how many days the
     officer finished any there; per counter and per officer, the time serving against
-    the time staffed (utilisation). Five queries.
+    the time staffed (utilisation). Three queries, and one per time zone.
 
     The finish events are read once (the covering (stage, kind, at) index), counted per
     officer, stage, counter and day, and those few rows are summed three ways. A ticket
@@ -766,10 +775,11 @@ def counter_figures(
     offices' stages changes no figure. An officer is one user (the e-mail address is
     unique), so grouping by the user's id gives the groups of (name, e-mail).
 
-    Time staffed is each counter session cut to the period at the office's midnight; a
-    session still open counts until ``now``. Finishes are counted on the office's local
-    day they happened, found through the offices' stages and their time (no ticket is
-    read)."""
+    Time staffed is each counter session cut to the period at the office's midnight, to
+    ``now`` for a session still open, and to the end of the day it began (nothing
+    closes a session an officer forgot; offices do not serve past midnight). Finishes
+    are counted on the office's local day they happened, found through the offices'
+    stages and their time (no ticket is read)."""
     ids = [o.pk for o in offices]
     stage_rows = list(Stage.objects.filter(office_id__in=ids).values_list("id", "office_id"))
     if not stage_rows:
@@ -795,7 +805,13 @@ def counter_figures(
                   AND e.at >= %s AND e.at < %s
                 GROUP BY e.actor_id, e.stage_id, e.counter_id, {day}"""  # noqa: S608
         )
-        params += [day_param, EventKind.FINISH.value, *r.stage_ids, r.low, r.high, day_param]
+        params += [
+            day_param,
+            EventKind.FINISH.value,
+            *r.stage_ids,
+            *_instants(r.low, r.high),
+            day_param,
+        ]
     sql = f"""
         WITH per_day AS ({" UNION ALL ".join(parts)})
         SELECT 'stage', actor_id, code, NULL, SUM(n), NULL, COUNT(*)
@@ -818,31 +834,44 @@ def counter_figures(
     staffed_counter: dict[int, int] = defaultdict(int)
     staffed_officer: dict[int, int] = defaultdict(int)
     moment = now or timezone.now()
+    session_table, counter_table = CounterSession._meta.db_table, Counter._meta.db_table
     for r in ranges:
         end = min(moment, r.high)
         if end <= r.low:
             continue
-        # Each session cut to [low, end): the database sums, per counter and officer.
-        staffed = Sum(
-            ExpressionWrapper(
-                Least(Coalesce("ended_at", Value(end)), Value(end))
-                - Greatest("started_at", Value(r.low)),
-                output_field=DurationField(),
-            )
-        )
-        for counter_id, officer_id, total in (
-            CounterSession.objects.filter(
-                Q(ended_at__isnull=True) | Q(ended_at__gt=r.low),
-                counter__office_id__in=[o.pk for o in offices if o.timezone == r.zone],
-                started_at__lt=end,
-            )
-            .values_list("counter_id", "officer_id")
-            .annotate(staffed=staffed)
-            .order_by()
-        ):
-            seconds = int(total.total_seconds()) if total else 0
-            staffed_counter[counter_id] += seconds
-            staffed_officer[officer_id] += seconds
+        # Each session cut to the period, to now, and to the end of the local day it
+        # began: a session nobody closed stops counting at that midnight instead of
+        # running on for days. Summed per counter and officer by the database.
+        if connection.vendor == "postgresql":
+            day_end = "(date_trunc('day', s.started_at AT TIME ZONE %s) + interval '1 day') AT TIME ZONE %s"
+            day_params: list[Any] = [r.zone, r.zone]
+            seconds = "date_part('epoch', {upper} - {lower})"
+            least, greatest = "LEAST", "GREATEST"
+        else:
+            shift = f"{r.utc_offset_minutes:+d} minutes"
+            back = f"{-r.utc_offset_minutes:+d} minutes"
+            day_end = "datetime(date(s.started_at, %s), '+1 day', %s)"
+            day_params = [shift, back]
+            seconds = "(julianday({upper}) - julianday({lower})) * 86400"
+            least, greatest = "min", "max"
+        upper = f"{least}(COALESCE(s.ended_at, %s), %s, {day_end})"
+        lower = f"{greatest}(s.started_at, %s)"
+        ids = [o.pk for o in offices if o.timezone == r.zone]
+        sql = f"""
+            SELECT s.counter_id, s.officer_id,
+                   SUM({greatest}(0, {seconds.format(upper=upper, lower=lower)}))
+            FROM {session_table} s JOIN {counter_table} c ON c.id = s.counter_id
+            WHERE c.office_id IN ({", ".join(["%s"] * len(ids))})
+              AND s.started_at < %s AND (s.ended_at IS NULL OR s.ended_at > %s)
+            GROUP BY s.counter_id, s.officer_id
+        """  # noqa: S608  (table names from the models' own Meta; values are parameters)
+        low_, end_ = _instants(r.low, end)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [end_, end_, *day_params, low_, *ids, end_, low_])
+            for counter_id, officer_id, total in cursor:
+                # Rounded: SQLite's julianday arithmetic leaves 3599.99… for an hour.
+                staffed_counter[counter_id] += round(total or 0)
+                staffed_officer[officer_id] += round(total or 0)
     busy_counter = {row[3]: (row[5] or 0, row[4]) for row in counts if row[0] == "counter"}
     busy_officer = {row[1]: (row[5] or 0, row[4]) for row in counts if row[0] == "officer"}
     names = {
@@ -861,9 +890,13 @@ def counter_figures(
     rows.sort()
     counters = {
         c.pk: c
-        for c in Counter.objects.filter(pk__in=set(busy_counter) | set(staffed_counter))
-        .select_related("office")
-        .order_by("office__code", "number")
+        for c in sorted(
+            Counter.objects.filter(pk__in=set(busy_counter) | set(staffed_counter)).select_related(
+                "office"
+            ),
+            # Counter "2" before "10": numbers as numbers where they are.
+            key=lambda c: (c.office.code, not c.number.isdigit(), c.number.zfill(10)),
+        )
     }
 
     def use(label: str, staffed: int, busy: tuple[int, int] | None) -> CounterUse:

@@ -76,9 +76,9 @@ class TestEventSeconds:
             ("return", DOC, at(30)),
             ("call", DOC, at(35)),
             ("start", DOC, at(36)),
-            ("finish", DOC, at(40)),  # from the first start at 09:03 -> 37 min
+            ("finish", DOC, at(40)),  # served 09:03-09:04 and 09:36-09:40 -> 5 min
         ]
-        assert event_seconds(events) == [None, 120, None, None, None, None, None, 37 * 60]
+        assert event_seconds(events) == [None, 120, None, None, None, None, None, 5 * 60]
 
     def test_a_transfer_starts_the_wait_at_the_next_stage(self):
         events = [
@@ -109,7 +109,9 @@ class TestEventSeconds:
             ("transfer", INTERVIEW, at(55)),
             ("call", INTERVIEW, at(58)),  # second call at INTERVIEW: nothing
             ("start", INTERVIEW, at(59)),
-            ("finish", INTERVIEW, at(5, hour=10)),  # first finish there: since 09:21 -> 44 min
+            # First finish there: served 09:21-09:25 (until the transfer away) and
+            # 09:59-10:05 -> 10 min.
+            ("finish", INTERVIEW, at(5, hour=10)),
         ]
         assert event_seconds(events) == [
             None,
@@ -126,7 +128,7 @@ class TestEventSeconds:
             None,
             None,
             None,
-            44 * 60,
+            10 * 60,
         ]
 
     def test_the_wait_counts_from_the_first_entry_into_the_stage(self):
@@ -214,7 +216,7 @@ def test_services_measure_each_call_and_finish_as_they_write_it(hall, time_machi
     assert call_next(officer=officer, counter=counter, stage=interview).pk == ticket.pk
     step(5)
     ticket_start(officer=officer, counter=counter, ticket_id=ticket.pk)
-    step(6 * 60 + 10)  # 09:51:24.75: 25 min 15 s since the first start there -> 1515
+    step(6 * 60 + 10)  # 09:51:24.75: served 60 s before the park and 370 s now -> 430
     ticket_finish(officer=officer, counter=counter, ticket_id=ticket.pk)
 
     expected = [
@@ -232,7 +234,7 @@ def test_services_measure_each_call_and_finish_as_they_write_it(hall, time_machi
         (EventKind.RETURN, StageCode.INTERVIEW, None),
         (EventKind.CALL, StageCode.INTERVIEW, None),
         (EventKind.START, StageCode.INTERVIEW, None),
-        (EventKind.FINISH, StageCode.INTERVIEW, 1515),
+        (EventKind.FINISH, StageCode.INTERVIEW, 430),
         (EventKind.TRANSFER, StageCode.BIOMETRICS, None),
     ]
     assert _timeline(ticket.pk) == expected

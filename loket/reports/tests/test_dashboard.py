@@ -254,7 +254,8 @@ def test_quantile_counted_is_quantile_of_the_repeated_values():
 def counters(office_wib, office_wita, queue, officer, make_staff):
     """The queue fixture's six services (5 + 7 + 9 + 11 + 13 + 3 = 48 min) finished at
     counter 1 by Petugas Satu, who was signed in there on 10 March 08:00–12:00 and from
-    28 February 22:00 to 1 March 02:00 (2 h of it in March): 6 h staffed, 13.3 % serving.
+    28 February 22:00 to 1 March 02:00 (a session counts until the midnight after it
+    began: nothing of it in March): 4 h staffed, 20.0 % serving.
     Petugas Dua sat at counter 2 from 31 March 23:00 and is still signed in (1 h in
     March). Counter 3 was never staffed; Kupang's counter is another office's."""
     from loket.offices.models import Counter
@@ -298,36 +299,34 @@ def test_counter_utilisation_per_counter_and_officer(office_wib, counters):
         offices=[office_wib], period=MARCH, now=at(10, 0, dt.date(2025, 4, 2))
     )
     assert [(u.staffed_seconds, u.busy_seconds, u.finished) for u in figures.counters] == [
-        (6 * 3600, 48 * 60, 6),
+        (4 * 3600, 48 * 60, 6),
         (3600, 0, 0),
     ]
     assert [u.label[-1] for u in figures.counters] == ["1", "2"]
     one = figures.counters[0]
     assert (one.staffed_hours, one.busy_hours, one.share) == (
-        Decimal("6.0"),
+        Decimal("4.0"),
         Decimal("0.8"),
-        Decimal("13.3"),
+        Decimal("20.0"),
     )
     assert figures.counters[1].share == Decimal("0.0")
     assert [(u.label, u.staffed_seconds, u.busy_seconds, u.share) for u in figures.officers] == [
         ("Petugas Dua", 3600, 0, Decimal("0.0")),
-        ("Petugas Satu", 6 * 3600, 48 * 60, Decimal("13.3")),
+        ("Petugas Satu", 4 * 3600, 48 * 60, Decimal("20.0")),
     ]
     # Still signed in: counted until now when now is inside the period.
     mid = sd.counter_figures(
         offices=[office_wib], period=MARCH, now=at(23, 30, dt.date(2025, 3, 31))
     )
     assert mid.counters[1].staffed_seconds == 30 * 60
-    # Another month: nothing finished, one hour staffed on 1 April.
+    # Another month: nothing finished, one hour staffed on 1 April. Petugas Dua never
+    # signed out: the session stopped counting at midnight on the day it began.
     april = sd.counter_figures(
         offices=[office_wib],
         period=DashPeriod(dt.date(2025, 4, 1), dt.date(2025, 4, 30)),
         now=at(10, 0, dt.date(2025, 4, 2)),
     )
-    assert [(u.staffed_seconds, u.busy_seconds) for u in april.counters] == [
-        (3600, 0),
-        (34 * 3600, 0),  # 1 April 00:00 to 2 April 10:00
-    ]
+    assert [(u.staffed_seconds, u.busy_seconds) for u in april.counters] == [(3600, 0), (0, 0)]
 
 
 def test_applications_by_channel_quality_and_target(office_wib, applications):
@@ -593,7 +592,7 @@ def test_dashboard_queries_are_bounded(
     html = response.content.decode()
     assert 'data-testid="chart-wait"' in html and '<title id="chart-wait-title">' in html
     assert 'data-testid="quota-empty"' in html
-    assert 'data-testid="utilisation-counters"' in html and "13,3%" in html
+    assert 'data-testid="utilisation-counters"' in html and "20,0%" in html
     assert 'data-testid="utilisation-officers"' in html and "Petugas Dua" in html
     assert 'data-testid="completion"' in html and 'data-kind="priority"' in html
 
@@ -825,3 +824,79 @@ def test_parallel_selectors_share_one_snapshot_and_give_the_same_figures(
     for name in ("applications", "quota", "times", "counter_use", "complaints", "pickups"):
         assert getattr(parallel, name) == getattr(serial, name), name
     assert parallel.times.rows and parallel.counter_use.counters
+
+
+def test_raw_sql_figures_cut_the_period_at_the_offices_own_midnight(office_wit, make_staff):
+    """Tual is on WIT (UTC+9), so 08:30 on 1 March there is 23:30 on 28 February in UTC,
+    and 08:30 on 1 April is still 31 March in UTC. Finishes and readies at those moments
+    belong to March and April respectively, on SQLite as on PostgreSQL. Each service
+    takes 10 minutes at counter 1, staffed on 1 March 08:00–09:00 WIT."""
+    from loket.offices.models import Counter
+    from loket.queueing.models import CounterSession
+
+    wit = ZoneInfo("Asia/Jayapura")
+
+    def moment(day, hour, minute):
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=wit)
+
+    stage = Stage.objects.create(
+        office=office_wit,
+        code=StageCode.DOCUMENT_CHECK,
+        sequence=1,
+        sop_wait_minutes=10,
+        sop_service_minutes=10,
+    )
+    lane = Lane.objects.create(
+        office=office_wit, prefix="A", name="Reguler", service_class="regular"
+    )
+    counter = Counter.objects.create(office=office_wit, number="1", name="Loket 1")
+    officer = make_staff(Role.FRONT_DESK, office_wit)
+    CounterSession.objects.create(
+        counter=counter,
+        officer=officer,
+        started_at=moment(dt.date(2025, 3, 1), 8, 0),
+        ended_at=moment(dt.date(2025, 3, 1), 9, 0),
+    )
+    finishes = [
+        moment(dt.date(2025, 3, 1), 8, 30),
+        moment(dt.date(2025, 3, 31), 23, 30),
+        moment(dt.date(2025, 4, 1), 8, 30),
+    ]
+    for number, finished in enumerate(finishes, start=1):
+        ticket = Ticket.objects.create(
+            office=office_wit, day=finished.date(), lane=lane, number=number, stage=stage
+        )
+        for kind, when in [
+            ("check_in", finished - dt.timedelta(minutes=20)),
+            ("call", finished - dt.timedelta(minutes=11)),
+            ("start", finished - dt.timedelta(minutes=10)),
+            ("finish", finished),
+        ]:
+            TicketEvent.objects.create(
+                ticket=ticket,
+                kind=kind,
+                at=when,
+                stage=stage,
+                counter=counter,
+                actor=officer,
+                to_status="x",
+            )
+        measure_tickets(TicketEvent, [ticket.pk])
+        application = ApplicationFactory(office=office_wit, submitted_at=finished)
+        ApplicationEvent.objects.create(
+            application=application, from_status="qc", to_status="ready", at=finished
+        )
+
+    figures = sd.counter_figures(offices=[office_wit], period=MARCH, now=finishes[-1])
+    assert [(t.finished, t.days) for t in figures.throughput] == [(2, 2)]
+    assert [(u.staffed_seconds, u.busy_seconds, u.finished) for u in figures.counters] == [
+        (3600, 1200, 2)
+    ]
+    assert sum(r.issued for r in sd.completion_by_due_date(offices=[office_wit], period=MARCH)) == 2
+    april = DashPeriod(dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+    assert sum(r.issued for r in sd.completion_by_due_date(offices=[office_wit], period=april)) == 1
+    assert [
+        t.finished for t in sd.counter_figures(offices=[office_wit], period=april).throughput
+    ] == [1]
+    times = sd.time_figures(offices=[office_wit], period=MARCH)
+    assert (times.rows[0].waits, times.rows[0].services) == (2, 2)

@@ -122,10 +122,10 @@ def test_headline_and_summary_by_hand(march_report):
     assert changes["Issued against target"].better is None
     assert "no comparison" in changes["Issued against target"].sentence
     assert changes["Complaints overdue"].sentence == "Complaints overdue: unchanged at 0."
-    # Counter 1: 48 min serving in 6 h staffed; counter 2: 1 h staffed (to 31 March
-    # 24:00), nothing served: 48 min of 7 h. February: 2 h of counter 1's night session
-    # fell in it, nothing served.
-    assert (now.utilisation, then.utilisation) == (Decimal("11.4"), Decimal("0.0"))
+    # Counter 1: 48 min serving in 4 h staffed; counter 2: 1 h staffed (to 31 March
+    # 24:00), nothing served: 48 min of 5 h. February: counter 1's night session counted
+    # until midnight (2 h), nothing served.
+    assert (now.utilisation, then.utilisation) == (Decimal("16.0"), Decimal("0.0"))
     assert changes["Counter utilisation"].better is None
 
 
@@ -159,7 +159,7 @@ def test_pdf_carries_the_figures(march_report):
         b"Applications: School or university",
         b"Utilisation: time serving against time staffed",
         b"Ready by the due date",
-        b"13.3%",
+        b"20.0%",
     ):
         assert text in pdf, text
 
@@ -188,10 +188,10 @@ def test_xlsx_carries_the_figures(march_report):
     assert len(completion) == 4 and sum(r[1] for r in completion) == 2
     use = list(wb["Utilisation"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[2], r[3], r[4], r[5]) for r in use] == [
-        ("Counter", 6.0, 0.8, 13.3, 6),
+        ("Counter", 4.0, 0.8, 20.0, 6),
         ("Counter", 1.0, 0.0, 0.0, 0),
         ("Officer", 1.0, 0.0, 0.0, 0),
-        ("Officer", 6.0, 0.8, 13.3, 6),
+        ("Officer", 4.0, 0.8, 20.0, 6),
     ]
 
 
