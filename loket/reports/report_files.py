@@ -200,12 +200,30 @@ def report_pdf(report: PeriodicReport) -> bytes:
     ]
     table(rows, [width - 100 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm], numeric_from=1)
     story.append(para(_("Data quality by channel"), h2))
-    rows = [[_("Channel"), _("Applications"), _("With warnings"), "%"]]
+    rows = [
+        [
+            _("Channel"),
+            _("Applications"),
+            _("With warnings"),
+            "%",
+            _("Checked"),
+            _("Findings"),
+            "%",
+        ]
+    ]
     rows += [
-        [q.label, str(q.applications), str(q.with_warnings), _show(q.share, "%")]
+        [
+            q.label,
+            str(q.applications),
+            str(q.with_warnings),
+            _show(q.share, "%"),
+            str(q.checked),
+            str(q.flagged),
+            _show(q.flagged_share, "%"),
+        ]
         for q in apps.quality
     ]
-    table(rows, [width - 75 * mm, 25 * mm, 25 * mm, 25 * mm])
+    table(rows, [width - 126 * mm, 21 * mm, 21 * mm, 18 * mm, 21 * mm, 21 * mm, 18 * mm])
 
     story.append(para(_("Quota"), h2))
     totals = [
@@ -398,8 +416,27 @@ def report_xlsx(report: PeriodicReport) -> bytes:
     _sheet(
         wb,
         _("Data quality"),
-        [_("Channel"), _("Applications"), _("With warnings"), "%"],
-        [[q.label, q.applications, q.with_warnings, q.share] for q in apps.quality],
+        [
+            _("Channel"),
+            _("Applications"),
+            _("With warnings"),
+            "%",
+            _("Checked at the document check"),
+            _("With findings there"),
+            _("Findings, %"),
+        ],
+        [
+            [
+                q.label,
+                q.applications,
+                q.with_warnings,
+                q.share,
+                q.checked,
+                q.flagged,
+                q.flagged_share,
+            ]
+            for q in apps.quality
+        ],
     )
     _sheet(
         wb,

@@ -417,6 +417,54 @@ def test_ready_by_the_due_date_across_the_lebaran_holidays(office_wib, office_wi
     assert (both["regular"].issued, both["regular"].by_due_date) == (5, 3)
 
 
+def test_findings_at_the_document_check_online_against_assisted(office_wib):
+    """The Kupang question asked where it is answered: at the document check. Online: A1
+    has a mismatch note, A2 the data-match item unticked, A3 is clean, A5 was postponed
+    for a missing document and passed on its second check; A4 was checked in February.
+    Assisted: B1 clean, B2 postponed. March: online 3 of 4 (75.0 %), assisted 1 of 2
+    (50.0 %), outreach nothing checked."""
+
+    def checked(channel, day, to="interview", note="", data_match=True):
+        application = ApplicationFactory(
+            office=office_wib, channel=channel, submitted_at=at(9, 0, day)
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            from_status="document_check",
+            to_status=to,
+            at=at(10, 0, day),
+            data={"checklist": {"identity": True, "data_match": data_match}, "mismatch_note": note},
+        )
+        return application
+
+    checked("online", dt.date(2025, 3, 5), note="Nama ibu di KK berbeda dengan akta")
+    checked("online", dt.date(2025, 3, 6), data_match=False)
+    checked("online", dt.date(2025, 3, 6))
+    checked("online", dt.date(2025, 2, 28), note="di luar periode")
+    a5 = checked("online", dt.date(2025, 3, 3), to="postponed")
+    ApplicationEvent.objects.create(
+        application=a5,
+        from_status="document_check",
+        to_status="interview",
+        at=at(11, 0, DAY),
+        data={},
+    )
+    checked("assisted", dt.date(2025, 3, 7))
+    checked("assisted", dt.date(2025, 3, 7), to="postponed")
+
+    rows = {
+        q.channel: q for q in sd.application_figures(offices=[office_wib], period=MARCH).quality
+    }
+    assert (rows["online"].checked, rows["online"].flagged, rows["online"].flagged_share) == (
+        4,
+        3,
+        Decimal("75.0"),
+    )
+    assert (rows["assisted"].checked, rows["assisted"].flagged) == (2, 1)
+    assert rows["assisted"].flagged_share == Decimal("50.0")
+    assert (rows["outreach"].checked, rows["outreach"].flagged_share) == (0, None)
+
+
 def test_empty_period_says_no_data(office_wib):
     figures = sd.application_figures(offices=[office_wib], period=MARCH)
     assert figures.submitted == 0
