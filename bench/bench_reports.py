@@ -215,6 +215,8 @@ def generate(
             "ELSE '[]'::jsonb END)",
             "submitted_at": "((d.d + interval '8 hours' + ((g * 37) % 420) * interval '1 minute') AT TIME ZONE o.tz)",
             "service_class": "(CASE WHEN g % 25 = 7 THEN 'priority' WHEN g % 25 = 3 THEN 'percepatan' ELSE 'regular' END)",
+            # Ready three days after submission: one in ten is due after two (late).
+            "due_date": "(d.d + CASE WHEN g % 10 = 0 THEN 2 ELSE 6 END)",
             "status_changed_at": "now()",
             "created_at": "((d.d + interval '8 hours') AT TIME ZONE o.tz)",
         },
@@ -245,6 +247,11 @@ def generate(
             "from_status": "s.f",
             "to_status": "s.t",
             "at": "a.submitted_at + s.m * interval '1 minute'",
+            # The document check's checklist; one in fifteen with a mismatch found.
+            "data": "(CASE WHEN s.t = 'interview' THEN jsonb_build_object('checklist', "
+            "jsonb_build_object('identity', true, 'data_match', a.id % 15 <> 0), "
+            "'mismatch_note', CASE WHEN a.id % 15 = 0 THEN 'Nama di KK berbeda' ELSE '' END) "
+            "ELSE '{}'::jsonb END)",
         },
         f"FROM applications_application a JOIN bench_office o ON o.office_id = a.office_id "
         f"CROSS JOIN (VALUES {step_values}) s(f, t, m) WHERE s.t <> 'collected' OR a.id % 10 <> 0",
