@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +177,17 @@ class ApplicationDocument(models.Model):
         return f"{self.get_kind_display()} ({self.application_id})"
 
 
+# A finding at the document check (#9's data quality by channel): postponed for a missing
+# document, the data-match item not ticked ("data_match", workflow.DATA_MATCH), or a
+# mismatch note. The dashboard's selector and the partial index below share this one
+# condition, so that PostgreSQL answers the count from the index.
+CHECK_FINDING = (
+    Q(to_status="postponed")
+    | Q(data__checklist__data_match=False)
+    | (Q(data__has_key="mismatch_note") & ~Q(data__mismatch_note=""))
+)
+
+
 class ApplicationEvent(models.Model):
     """One status change of an application (style rule 5): from, to, who, when, why.
 
@@ -205,6 +217,20 @@ class ApplicationEvent(models.Model):
             models.Index(fields=["application", "at"]),
             # Passports issued in a period (moves to ready) without reading every event (#9).
             models.Index(fields=["to_status", "at", "application"]),
+            # Document checks of a period, and those with a finding (#9): index-only
+            # counts of a small part of the events.
+            models.Index(
+                fields=["at"],
+                include=["application", "to_status"],
+                condition=Q(from_status="document_check"),
+                name="appevent_document_checks",
+            ),
+            models.Index(
+                fields=["at"],
+                include=["application", "to_status"],
+                condition=Q(from_status="document_check") & CHECK_FINDING,
+                name="appevent_check_findings",
+            ),
         ]
 
     def __str__(self) -> str:
