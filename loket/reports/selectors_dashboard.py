@@ -823,10 +823,6 @@ class CounterFigures:
     officers: list[CounterUse]
 
 
-def throughput(*, offices: Sequence[Office], period: DashPeriod) -> list[ThroughputRow]:
-    return counter_figures(offices=offices, period=period).throughput
-
-
 def counter_figures(
     *, offices: Sequence[Office], period: DashPeriod, now: dt.datetime | None = None
 ) -> CounterFigures:

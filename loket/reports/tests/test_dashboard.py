@@ -231,7 +231,7 @@ def test_waiting_service_and_sop_compliance(office_wib, queue):
 
 
 def test_throughput_per_officer_and_stage(office_wib, queue):
-    rows = sd.throughput(offices=[office_wib], period=MARCH)
+    rows = sd.counter_figures(offices=[office_wib], period=MARCH).throughput
     assert [(r.officer, r.stage, r.finished, r.days) for r in rows] == [
         ("Petugas Satu", "document_check", 6, 1)
     ]
