@@ -4,6 +4,7 @@ applicant's status page following along. Elements are found by id and data-testi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -17,12 +18,24 @@ PASSWORD = "Loket-demo-2026"
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, time_machine):
+    """The demo offices; the clock is the next working morning at Kupang, 09:30 WITA,
+    ticking. The morning needs one: the booked applicant (session from 08:00) is queued
+    from their appointment, and tickets belong to the local day they were issued, so at
+    00:30 or across midnight the order and the queue would be another test's."""
+    from django.utils import timezone
+
+    from loket.core.calendar import is_working_day, local_date
     from loket.offices.models import Office
     from loket.queueing.services import queue_setup
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    queue_setup(Office.objects.get(code="KPG"))
+    office = Office.objects.get(code="KPG")
+    day = local_date(office, timezone.now()) + dt.timedelta(days=1)
+    while not is_working_day(office, day):
+        day += dt.timedelta(days=1)
+    time_machine.move_to(dt.datetime.combine(day, dt.time(9, 30), tzinfo=office.tz), tick=True)
+    queue_setup(office)
     QueueConfig.objects.filter(office__code="KPG").update(no_show_after_calls=1)
 
 
