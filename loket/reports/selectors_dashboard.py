@@ -164,16 +164,37 @@ def _local_range_q(
 ) -> Q:
     """``field_name`` (a datetime) within the period, each office at its own midnight.
     One clause per time zone, not per office."""
-    by_tz: dict[str, list[int]] = defaultdict(list)
-    for office in offices:
-        by_tz[office.timezone].append(office.pk)
     q = Q(pk__in=[])
-    for tz_name, ids in by_tz.items():
-        tz = ZoneInfo(tz_name)
-        low = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
-        high = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    for zone, ids in _offices_by_zone(offices).items():
+        low, high = _period_bounds(period, zone)
         q |= Q(**{f"{office_field}__in": ids, f"{field_name}__gte": low, f"{field_name}__lt": high})
     return q
+
+
+def _offices_by_zone(offices: Sequence[Office]) -> dict[str, list[int]]:
+    """Office ids per time zone, the zones in name order."""
+    zones: dict[str, list[int]] = defaultdict(list)
+    for office in offices:
+        zones[office.timezone].append(office.pk)
+    return dict(sorted(zones.items()))
+
+
+def _period_bounds(period: DashPeriod, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The period as instants: from its first day's midnight in ``zone`` to the midnight
+    after its last day."""
+    tz = ZoneInfo(zone)
+    return (
+        dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def _utc_offset_minutes(moment: dt.datetime) -> int:
+    """The zone's offset at ``moment``; SQL that moves instants by it is exact for WIB,
+    WITA and WIT, which keep no daylight saving."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds() // 60)
 
 
 @dataclass(frozen=True)
@@ -187,9 +208,7 @@ class _ZoneRange:
 
     @property
     def utc_offset_minutes(self) -> int:
-        offset = self.low.utcoffset()
-        assert offset is not None
-        return int(offset.total_seconds() // 60)
+        return _utc_offset_minutes(self.low)
 
 
 def _zone_ranges(
@@ -201,9 +220,6 @@ def _zone_ranges(
     queue events are found through their stage (the covering index starts with it) and
     their time, without joining every ticket. ``stage_offices``: (stage id, office id)
     when the caller has read the stages already."""
-    zones: dict[str, list[int]] = defaultdict(list)
-    for office in offices:
-        zones[office.timezone].append(office.pk)
     if stage_offices is None:
         stage_offices = Stage.objects.filter(office_id__in=[o.pk for o in offices]).values_list(
             "id", "office_id"
@@ -212,18 +228,10 @@ def _zone_ranges(
     for pk, office_id in stage_offices:
         stages[office_id].append(pk)
     ranges = []
-    for zone, office_ids in sorted(zones.items()):
-        tz = ZoneInfo(zone)
+    for zone, office_ids in _offices_by_zone(offices).items():
         ids = sorted(pk for office_id in office_ids for pk in stages[office_id])
         if ids:
-            ranges.append(
-                _ZoneRange(
-                    zone,
-                    ids,
-                    dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
-                    dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-                )
-            )
+            ranges.append(_ZoneRange(zone, ids, *_period_bounds(period, zone)))
     return ranges
 
 
@@ -489,20 +497,15 @@ def completion_by_due_date(*, offices: Sequence[Office], period: DashPeriod) -> 
     One query per time zone: each application's first ready in the period (the
     (status, time, application) index), joined to its application, compared in the
     database with the instant its due date ends at the office's midnight."""
-    zones: dict[str, list[int]] = defaultdict(list)
-    for office in offices:
-        zones[office.timezone].append(office.pk)
     event, application = ApplicationEvent._meta.db_table, Application._meta.db_table
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for zone, ids in sorted(zones.items()):
-        tz = ZoneInfo(zone)
-        low = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
-        high = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    for zone, ids in _offices_by_zone(offices).items():
+        low, high = _period_bounds(period, zone)
         if connection.vendor == "postgresql":
             due_end, due_param = "(a.due_date + 1)::timestamp AT TIME ZONE %s", zone
         else:
             # SQLite (development) keeps instants as UTC text; Indonesia's offsets are fixed.
-            offset = int((low.utcoffset() or dt.timedelta()).total_seconds() // 60)
+            offset = _utc_offset_minutes(low)
             due_end, due_param = "datetime(a.due_date, '+1 day', %s)", f"{-offset:+d} minutes"
         sql = f"""
             SELECT case_type, service_class, percepatan, COUNT(*), COUNT(due_date),
@@ -754,9 +757,13 @@ def _analytic() -> Iterator[None]:
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
-        cursor.execute("SET LOCAL jit = off")
+        _analytic_settings(cursor)
         yield
+
+
+def _analytic_settings(cursor: Any) -> None:
+    cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
+    cursor.execute("SET LOCAL jit = off")
 
 
 def _stage_order(stages: Iterable[Stage]) -> list[str]:
@@ -896,6 +903,7 @@ def counter_figures(
     staffed_officer: dict[int, int] = defaultdict(int)
     moment = now or timezone.now()
     session_table, counter_table = CounterSession._meta.db_table, Counter._meta.db_table
+    zone_offices = _offices_by_zone(offices)
     for r in ranges:
         end = min(moment, r.high)
         if end <= r.low:
@@ -917,7 +925,7 @@ def counter_figures(
             least, greatest = "min", "max"
         upper = f"{least}(COALESCE(s.ended_at, %s), %s, {day_end})"
         lower = f"{greatest}(s.started_at, %s)"
-        ids = [o.pk for o in offices if o.timezone == r.zone]
+        ids = zone_offices[r.zone]
         sql = f"""
             SELECT s.counter_id, s.officer_id,
                    SUM({greatest}(0, {seconds.format(upper=upper, lower=lower)}))
@@ -1384,8 +1392,7 @@ def run_selectors(tasks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
             ):
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-                cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
-                cursor.execute("SET LOCAL jit = off")
+                _analytic_settings(cursor)
                 # The selectors already run side by side: PostgreSQL's own parallel
                 # workers would only compete with them for the same cores.
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
